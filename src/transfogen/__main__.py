@@ -1,0 +1,3 @@
+from transfogen.cli import main
+
+main()

@@ -1,0 +1,179 @@
+"""The programme's domain objects: plain frozen dataclasses, no I/O.
+
+A `Profile` describes one collectivity (read from YAML by `profile.py`); the planner turns it into a
+`Programme`, which every renderer (calendar formats, kit, site, exports) reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
+
+KINDS = (
+    "commune",
+    "intercommunalite",
+    "metropole",
+    "departement",
+    "region",
+    "collectivite-outre-mer",
+    "etat",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days, e.g. a blackout or a school-holiday period."""
+
+    start: date
+    end: date
+    reason: str = ""
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Case:
+    """A real case ("cas pratique") the group works on."""
+
+    title: str
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class Collectivity:
+    name: str
+    kind: str
+    department: str
+    school_zone: str | None  # "A" | "B" | "C" | None (Corsica, overseas, or "none" in the profile)
+    sites: tuple[str, ...] = ()
+    network: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProgramSettings:
+    start: date
+    months: int = 18
+    session_days: int = 3
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # date.weekday() numbers
+    avoid_school_holidays: bool = True
+    blackouts: tuple[Period, ...] = ()
+    school_holidays: tuple[Period, ...] = ()  # given by the user where zones do not apply
+
+
+@dataclass(frozen=True)
+class Team:
+    residents: int = 3
+    ambassadors: int = 20
+
+
+@dataclass(frozen=True)
+class Profile:
+    collectivity: Collectivity
+    program: ProgramSettings
+    team: Team = Team()
+    cases: tuple[Case, ...] = ()
+    language: str = "fr"
+    slug: str = ""  # file-system name derived from the collectivity's name
+
+
+@dataclass(frozen=True)
+class Session:
+    """One monthly session of `session_days` consecutive days."""
+
+    number: int
+    days: tuple[date, ...]
+    phase: str  # phase id from data/programme.yaml
+    title: str
+    focus: str  # what the session works on, in French (the case title, the lab topic…)
+    case: int | None = None  # 1-based index into Profile.cases
+    stage: str | None = None  # case stage id (cadrage, immersion, …) when the session works on a case
+    lab_topic: str | None = None  # lab-prefiguration topic id when the session has a lab block
+    site: str | None = None
+    provisional: bool = False  # school holidays past the last published calendar
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> date:
+        return self.days[0]
+
+    @property
+    def end(self) -> date:
+        return self.days[-1]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ritual or milestone outside the session grid (or held during a session, see `session`)."""
+
+    kind: str  # comite-pilotage | restitution | inter-collectivites | cloture | …
+    start: date
+    end: date
+    title: str
+    description: str = ""
+    session: int | None = None  # number of the session it is held in, if any
+    public: bool = False  # a public event, subject to the electoral reserve
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedMonth:
+    year: int
+    month: int
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An item of the preparation checklist, due before the first session."""
+
+    due: date
+    title: str
+    owner: str  # role id
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    id: str
+    name: str
+    start: date
+    end: date
+    sessions: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleBudget:
+    role: str  # role id
+    days: float  # per person, over the whole programme
+    detail: str = ""  # how it was computed, in French
+
+
+@dataclass(frozen=True)
+class Election:
+    id: str
+    name: str
+    date: date
+    reserve_start: date  # first day of the sixth month before the election's month (art. L52-1)
+    source: str
+    confirmed: bool = True
+
+
+@dataclass(frozen=True)
+class Programme:
+    profile: Profile
+    sessions: tuple[Session, ...]
+    events: tuple[Event, ...] = ()
+    skipped_months: tuple[SkippedMonth, ...] = ()
+    phases: tuple[PhaseSpan, ...] = ()
+    checklist: tuple[Deadline, ...] = ()
+    budgets: tuple[RoleBudget, ...] = ()
+    elections: tuple[Election, ...] = ()
+    warnings: tuple[str, ...] = ()  # programme-wide, in French
+    notes: tuple[str, ...] = field(default=())  # informational, e.g. "school holidays not checked"
