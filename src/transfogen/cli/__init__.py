@@ -38,9 +38,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from transfogen.cli import calendar
+    from transfogen.cli import calendar, new, render, templates
 
+    main.add_command(new.new)
     main.add_command(calendar.calendar)
+    main.add_command(render.render)
+    main.add_command(templates.templates)
 
 
 _register()

@@ -1,0 +1,52 @@
+"""Library entry points that read files: the CLI and other front ends call these."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from transfogen.errors import TemplateError
+from transfogen.model import Programme
+
+
+def bundled_template_dir(name: str = "transfo") -> Path:
+    """The folder of a template shipped with transfogen (in the wheel, or in a source checkout)."""
+    packaged = Path(str(resources.files("transfogen"))) / "templates" / name
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "templates" / name
+    if checkout.is_dir():
+        return checkout
+    raise TemplateError(f"gabarit « {name} » introuvable (ni dans le paquet, ni dans {checkout.parent})")
+
+
+def plan_profile(path: str | Path, template_dir: str | Path | None = None) -> Programme:
+    """Read a collectivity's profile and plan its programme with the template's rules."""
+    from transfogen.french_calendar import load_calendar_facts
+    from transfogen.planner import plan
+    from transfogen.profile import load_profile
+    from transfogen.rules import load_rules
+
+    profile = load_profile(path)
+    rules = load_rules(template_dir if template_dir is not None else bundled_template_dir())
+    return plan(profile, rules, load_calendar_facts())
+
+
+def bundled_examples() -> list[Path]:
+    """The example profiles shipped with transfogen (the seven collectivities of La Transfo's 2nd edition)."""
+    packaged = Path(str(resources.files("transfogen"))) / "examples"
+    folder = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "examples"
+    return sorted(folder.glob("*.yaml"))
+
+
+def template_example(template_dir: str | Path) -> Path:
+    """The example profile a template names in its manifest (`example:`), else the first bundled one."""
+    import yaml
+
+    manifest = Path(template_dir) / "transfogen.yaml"
+    try:
+        name = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("example")
+    except (OSError, yaml.YAMLError, AttributeError):
+        name = None
+    examples = bundled_examples()
+    return next((p for p in examples if p.stem == name), examples[0])

@@ -1,0 +1,365 @@
+"""The programme's calendar as text, JSON, iCalendar and CSV: pure functions of a `Programme`.
+
+Ids (phases, case stages, lab topics, event kinds) become French names through `labels` (id → name);
+phase names also come from `Programme.phases`. An id without a name is shown as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta, timezone
+
+from transfogen.model import WEEKDAYS, Event, Programme, Session
+
+JSON_FORMAT = "transfogen.calendar/1"
+
+# Never change: every UID in every calendar a user has imported derives from it.
+UID_NAMESPACE = uuid.UUID("6f1c2b7e-3d4a-5e8f-9a0b-1c2d3e4f5a6b")
+
+FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+CSV_HEADER = ("Date", "Jour", "Séance", "Jour de séance", "Phase", "Titre", "Focus", "Lieu", "Avertissements")
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def rule_labels(rules) -> dict[str, str]:
+    """French names from a `transfogen.rules.ProgrammeRules`: phases, case stages, lab topics, rituals."""
+    labels = {phase.id: phase.name for phase in rules.phases}
+    labels.update({item.id: item.name for item in (*rules.case_stages, *rules.lab_topics)})
+    for ritual in rules.rituals:  # "cloture" is both a phase and a ritual: the phase keeps its name
+        labels.setdefault(ritual.kind, ritual.name)
+    return labels
+
+
+def _names(p: Programme, labels: Mapping[str, str] | None) -> dict[str, str]:
+    names = {span.id: span.name for span in p.phases if span.name}
+    names.update(labels or {})
+    return names
+
+
+def _name(item_id: str | None, names: Mapping[str, str]) -> str:
+    if not item_id:
+        return ""
+    return names.get(item_id, item_id)
+
+
+def _fr(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _fr_long(day: date) -> str:
+    return f"{FRENCH_WEEKDAYS[day.weekday()]} {_fr(day)}"
+
+
+# ---------------------------------------------------------------- text
+
+
+def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
+    """A readable French summary: sessions, phases, rituals, skipped months, warnings and notes."""
+    names = _names(p, labels)
+    c = p.profile.collectivity
+    settings = p.profile.program
+    lines = [f"Calendrier du programme — {c.name}"]
+    if p.sessions:
+        first, last = p.sessions[0].start, p.sessions[-1].end
+        lines.append(
+            f"{len(p.sessions)} séances, du {_fr_long(first)} au {_fr_long(last)} "
+            f"(début prévu le {_fr(settings.start)}, {settings.months} mois)"
+        )
+    else:
+        lines.append(f"Aucune séance n'a pu être planifiée (début prévu le {_fr(settings.start)}).")
+
+    if p.phases:
+        lines += ["", "Phases"]
+        width = max(len(span.name or span.id) for span in p.phases)
+        for span in p.phases:
+            numbers = ", ".join(str(n) for n in span.sessions) or "aucune"
+            lines.append(
+                f"  {(span.name or span.id):<{width}}  {_fr(span.start)} → {_fr(span.end)}  séances : {numbers}"
+            )
+
+    if p.sessions:
+        lines += ["", "Séances"]
+        rows = [
+            (
+                f"{s.number:>2}",
+                (f"{_fr(s.start)} → {_fr(s.end)}" if s.end != s.start else _fr(s.start))
+                + (" (provisoire)" if s.provisional else ""),
+                _name(s.phase, names),
+                s.site or "",
+                s.title,
+            )
+            for s in p.sessions
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        shown = [i for i in range(5) if widths[i]]  # no empty "site" column when no site is known
+        for s, row in zip(p.sessions, rows):
+            lines.append("  " + "  ".join(row[i].ljust(widths[i]) for i in shown).rstrip())
+            if s.focus:
+                lines.append(f"      {s.focus}")
+            lines += [f"      ! {w}" for w in s.warnings]
+
+    if p.events:
+        lines += ["", "Rituels et temps forts"]
+        for e in p.events:
+            when = _fr(e.start) if e.end == e.start else f"{_fr(e.start)} → {_fr(e.end)}"
+            extra = f" (pendant la séance {e.session})" if e.session is not None else ""
+            public = " — public" if e.public else ""
+            lines.append(f"  {when}  {e.title}{extra}{public}")
+            lines += [f"      ! {w}" for w in e.warnings]
+
+    if p.skipped_months:
+        lines += ["", "Mois sans séance"]
+        lines += [f"  {m.label}  {m.reason}" for m in p.skipped_months]
+
+    if p.checklist:
+        lines += ["", "À préparer avant la première séance"]
+        for d in p.checklist:
+            owner = _name(d.owner, names)
+            lines.append(f"  avant le {_fr(d.due)}  {d.title}" + (f" ({owner})" if owner else ""))
+
+    if p.budgets:
+        lines += ["", "Temps à prévoir par personne"]
+        width = max(len(_name(b.role, names)) for b in p.budgets)
+        for b in p.budgets:
+            lines.append(f"  {_name(b.role, names):<{width}}  {_days_fr(b.days)}" + (f" — {b.detail}" if b.detail else ""))
+
+    if p.elections:
+        lines += ["", "Élections"]
+        for el in p.elections:
+            unconfirmed = " (date non confirmée)" if not el.confirmed else ""
+            lines.append(f"  {el.name} : {_fr(el.date)}{unconfirmed}, réserve électorale dès le {_fr(el.reserve_start)}")
+
+    if p.warnings:
+        lines += ["", "Avertissements"]
+        lines += [f"  ! {w}" for w in p.warnings]
+    if p.notes:
+        lines += ["", "Remarques"]
+        lines += [f"  - {n}" for n in p.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _days_fr(days: float) -> str:
+    text = f"{days:g}".replace(".", ",")
+    return f"{text} jour" if days <= 1 else f"{text} jours"
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json(p: Programme, labels: Mapping[str, str] | None = None) -> str:
+    """The documented JSON format (docs/calendrier-json.md): sorted keys, dates as ISO strings."""
+    names = _names(p, labels)
+    profile = p.profile
+    c, settings = profile.collectivity, profile.program
+    data = {
+        "format": JSON_FORMAT,
+        "collectivity": {
+            "name": c.name,
+            "slug": profile.slug,
+            "kind": c.kind,
+            "department": c.department,
+            "school_zone": c.school_zone,
+            "sites": list(c.sites),
+            "network": list(c.network),
+        },
+        "program": {
+            "start": settings.start.isoformat(),
+            "months": settings.months,
+            "session_days": settings.session_days,
+            "weekdays": [WEEKDAYS[d] for d in settings.weekdays],
+            "avoid_school_holidays": settings.avoid_school_holidays,
+        },
+        "team": {"residents": profile.team.residents, "ambassadors": profile.team.ambassadors},
+        "cases": [{"number": i, "title": k.title, "service": k.service} for i, k in enumerate(profile.cases, 1)],
+        "sessions": [_session_json(s, names) for s in p.sessions],
+        "events": [_event_json(e, names) for e in p.events],
+        "skipped_months": [{"month": m.label, "reason": m.reason} for m in p.skipped_months],
+        "phases": [
+            {
+                "id": span.id,
+                "name": span.name,
+                "start": span.start.isoformat(),
+                "end": span.end.isoformat(),
+                "sessions": list(span.sessions),
+            }
+            for span in p.phases
+        ],
+        "checklist": [
+            {"due": d.due.isoformat(), "title": d.title, "owner": d.owner, "detail": d.detail} for d in p.checklist
+        ],
+        "budgets": [{"role": b.role, "days": b.days, "detail": b.detail} for b in p.budgets],
+        "elections": [
+            {
+                "id": el.id,
+                "name": el.name,
+                "date": el.date.isoformat(),
+                "reserve_start": el.reserve_start.isoformat(),
+                "source": el.source,
+                "confirmed": el.confirmed,
+            }
+            for el in p.elections
+        ],
+        "warnings": list(p.warnings),
+        "notes": list(p.notes),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _session_json(s: Session, names: Mapping[str, str]) -> dict:
+    return {
+        "number": s.number,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "days": [d.isoformat() for d in s.days],
+        "phase": s.phase,
+        "phase_name": _name(s.phase, names),
+        "title": s.title,
+        "focus": s.focus,
+        "case": s.case,
+        "stage": s.stage,
+        "stage_name": _name(s.stage, names) or None,
+        "lab_topic": s.lab_topic,
+        "lab_topic_name": _name(s.lab_topic, names) or None,
+        "site": s.site,
+        "provisional": s.provisional,
+        "warnings": list(s.warnings),
+    }
+
+
+def _event_json(e: Event, names: Mapping[str, str]) -> dict:
+    return {
+        "kind": e.kind,
+        "kind_name": _name(e.kind, names),
+        "start": e.start.isoformat(),
+        "end": e.end.isoformat(),
+        "title": e.title,
+        "description": e.description,
+        "session": e.session,
+        "public": e.public,
+        "warnings": list(e.warnings),
+    }
+
+
+# ---------------------------------------------------------------- iCalendar
+
+
+def item_uid(p: Programme, kind: str, ordinal: int) -> str:
+    """A UID that stays the same when the same profile is planned again, so a re-import updates."""
+    owner = p.profile.slug or p.profile.collectivity.name
+    return f"{uuid.uuid5(UID_NAMESPACE, f'{owner}/{kind}/{ordinal}')}@transfogen"
+
+
+def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
+    """RFC 5545 calendar: one all-day event per session and per ritual; identical bytes for identical input."""
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    from transfogen import __version__
+
+    names = _names(p, labels)
+    name = p.profile.collectivity.name
+    # The clock would make every run differ: stamp with a date taken from the profile.
+    stamp = datetime.combine(p.profile.program.start, time(0, 0), tzinfo=timezone.utc)
+    sites = {s.number: s.site for s in p.sessions}
+
+    cal = Calendar()
+    cal.add("prodid", f"-//transfogen//transfogen {__version__}//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"Programme Transfo — {name}")
+    cal.add("x-wr-caldesc", f"Séances et rituels du programme de laboratoire d'innovation — {name}")
+
+    for s in p.sessions:
+        ev = VEvent()
+        ev.add("uid", item_uid(p, "seance", s.number))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", s.start)
+        ev.add("dtend", s.end + timedelta(days=1))  # exclusive: the day after the last day
+        ev.add("summary", s.title)
+        ev.add("description", _session_description(s, names))
+        ev.add("categories", [c for c in ("Séance", _name(s.phase, names)) if c])
+        if s.site:
+            ev.add("location", s.site)
+        if s.provisional:
+            ev.add("status", "TENTATIVE")  # dates past the published school calendar
+        cal.add_component(ev)
+
+    ordinals: dict[str, int] = {}
+    for e in p.events:
+        ordinals[e.kind] = ordinals.get(e.kind, 0) + 1
+        ev = VEvent()
+        ev.add("uid", item_uid(p, e.kind, ordinals[e.kind]))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", e.start)
+        ev.add("dtend", e.end + timedelta(days=1))
+        ev.add("summary", e.title)
+        ev.add("description", _event_description(e))
+        ev.add("categories", [c for c in ("Rituel", _name(e.kind, names)) if c])
+        if e.session is not None and sites.get(e.session):
+            ev.add("location", sites[e.session])
+        ev.add("transp", "TRANSPARENT")  # a ritual inside a session must not show as a second conflict
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def _session_description(s: Session, names: Mapping[str, str]) -> str:
+    lines = [s.focus] if s.focus else []
+    lines.append(f"Phase : {_name(s.phase, names)}")
+    if s.stage:
+        lines.append(f"Étape du cas : {_name(s.stage, names)}")
+    if s.lab_topic:
+        lines.append(f"Préfiguration du labo : {_name(s.lab_topic, names)}")
+    lines.append("Jours : " + ", ".join(_fr_long(d) for d in s.days))
+    lines += [f"Attention : {w}" for w in s.warnings]
+    return "\n".join(lines)
+
+
+def _event_description(e: Event) -> str:
+    lines = [e.description] if e.description else []
+    if e.session is not None:
+        lines.append(f"Pendant la séance {e.session}.")
+    if e.public:
+        lines.append("Temps public.")
+    lines += [f"Attention : {w}" for w in e.warnings]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def to_csv(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
+    """One row per session day, for LibreOffice and a French-locale Excel: UTF-8 BOM, `;`, CRLF."""
+    names = _names(p, labels)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for s in p.sessions:
+        for k, day in enumerate(s.days, 1):
+            writer.writerow(
+                [
+                    _fr(day),
+                    FRENCH_WEEKDAYS[day.weekday()],
+                    s.number,
+                    # not "1/3": Excel would read it as a date
+                    f"jour {k} sur {len(s.days)}",
+                    _cell(_name(s.phase, names)),
+                    _cell(s.title),
+                    _cell(s.focus),
+                    _cell(s.site or ""),
+                    _cell(" / ".join(s.warnings)),
+                ]
+            )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell(text: str) -> str:
+    # A leading apostrophe makes a spreadsheet show a user's "=…" case title as text, not run it.
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

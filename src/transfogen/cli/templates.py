@@ -1,0 +1,102 @@
+"""`transfogen templates`: list, check and extend kit templates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from transfogen.errors import OutputExistsError, TransfogenError
+
+
+@click.group()
+def templates() -> None:
+    """Gabarits de kit : lister, vérifier, créer une fiche méthode.
+
+    \b
+    Exemple :
+      transfogen templates check templates/transfo
+    """
+
+
+@templates.command("list")
+def list_templates() -> None:
+    """Liste les gabarits fournis et ceux des dossiers de l'utilisateur.
+
+    Les dossiers de l'utilisateur sont ceux de la variable TRANSFOGEN_TEMPLATES
+    (séparés comme PATH) et ~/.local/share/transfogen/templates.
+
+    \b
+    Exemple :
+      transfogen templates list
+    """
+    from transfogen.template_source import available_templates
+
+    for folder, manifest in available_templates():
+        name = manifest.get("name", folder.name)
+        version = manifest.get("version", "?")
+        click.echo(f"{name} {version} — {manifest.get('title', '')}")
+        if manifest.get("description"):
+            click.echo(f"    {' '.join(str(manifest['description']).split())}")
+        click.echo(f"    {folder}")
+
+
+@templates.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--example", "examples", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Profil avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.")
+def check(path: str, examples: tuple[str, ...]) -> None:
+    """Vérifie un gabarit et affiche chaque problème sous la forme fichier:ligne: message.
+
+    Vérifie le manifeste et cookiecutter.json, le schéma de chaque fiche, la
+    syntaxe Jinja, le rendu avec chaque profil d'exemple (bac à sable, variables
+    strictes), les liens internes, l'absence de HTML brut et de texte provisoire,
+    et que les horaires de chaque déroulé s'additionnent.
+
+    \b
+    Exemple :
+      transfogen templates check templates/transfo
+    """
+    from transfogen.api import bundled_examples
+    from transfogen.template_check import check_template
+
+    profiles = [Path(p) for p in examples] or bundled_examples()
+    problems = check_template(Path(path), profiles)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problème(s) dans {path}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{path} : aucun problème ({len(profiles)} profil(s) d'exemple rendus).")
+
+
+@templates.command("new-sheet")
+@click.argument("sheet_id")
+@click.option("--title", default="", help="Titre de la fiche.")
+@click.option("--family", default="", help="Famille de la méthode (groupe, cadrage, immersion…).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Fichier à créer (par défaut : ID.md).")
+@click.option("--force", is_flag=True, help="Remplacer un fichier existant.")
+def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force: bool) -> None:
+    """Crée une fiche méthode avec tous les champs du schéma, à remplir.
+
+    \b
+    Exemple :
+      transfogen templates new-sheet balade-urbaine -o templates/transfo/methodes/balade-urbaine.md
+    """
+    from importlib import resources
+
+    from transfogen.sheets import ID_PATTERN
+
+    if not ID_PATTERN.match(sheet_id):
+        raise TransfogenError(f"« {sheet_id} » : un identifiant de fiche s'écrit en minuscules, chiffres et tirets (ex. balade-urbaine)")
+    target = Path(output) if output else Path(f"{sheet_id}.md")
+    if target.stem != sheet_id:
+        raise TransfogenError(f"{target} : le nom du fichier doit être « {sheet_id}.md » (il porte l'identifiant de la fiche)")
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target} existe déjà : ajoutez --force pour le remplacer")
+    text = resources.files("transfogen").joinpath("data/fiche-methode.md").read_text(encoding="utf-8")
+    text = text.replace("__ID__", sheet_id).replace("__TITLE__", title.replace('"', "'")).replace("__FAMILY__", family or '""')
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Fiche créée : {target}. Remplissez-la, puis vérifiez le gabarit avec « transfogen templates check ».")

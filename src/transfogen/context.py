@@ -1,0 +1,164 @@
+"""The `kit` context every template sees (documented in docs/contexte-kit.md).
+
+Pure: turns a planned `Programme` into plain JSON-ready data (strings, numbers, lists, dicts), with a
+French `_fr` twin for every date, so the cookiecutter skeleton needs no custom filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from transfogen.fr import date_fr, jours, jours_fr, mois_fr
+from transfogen.model import Programme
+
+
+@dataclass(frozen=True)
+class Labels:
+    """French names of the ids a programme uses, taken from the template's data."""
+
+    phases: dict[str, str] = field(default_factory=dict)
+    phase_descriptions: dict[str, str] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)
+    lab_topics: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)
+
+
+def _date(key: str, value: date) -> dict[str, str]:
+    return {key: value.isoformat(), f"{key}_fr": date_fr(value)}
+
+
+def session_file(number: int) -> str:
+    return f"seances/seance-{number:02d}.md"
+
+
+def build_context(programme: Programme, labels: Labels, template: dict[str, str]) -> dict[str, Any]:
+    profile = programme.profile
+    collectivity = profile.collectivity
+    cases = profile.cases
+    sessions = []
+    for s in programme.sessions:
+        case_title = ""
+        if s.case is not None:
+            case_title = cases[s.case - 1].title if s.case <= len(cases) else s.focus
+        sessions.append({
+            "number": s.number,
+            **_date("start", s.start),
+            **_date("end", s.end),
+            "days": [d.isoformat() for d in s.days],
+            "days_fr": [date_fr(d) for d in s.days],
+            "dates_fr": jours_fr(s.days),
+            "month_fr": mois_fr(s.start),
+            "phase": s.phase,
+            "phase_name": labels.phases.get(s.phase, s.phase),
+            "title": s.title,
+            "focus": s.focus,
+            "case": s.case,
+            "case_title": case_title,
+            "stage": s.stage or "",
+            "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
+            "lab_topic": s.lab_topic or "",
+            "lab_topic_name": labels.lab_topics.get(s.lab_topic, s.lab_topic or "") if s.lab_topic else "",
+            "site": s.site or "",
+            "provisional": s.provisional,
+            "warnings": list(s.warnings),
+            "file": session_file(s.number),
+        })
+    events = [
+        {
+            "kind": e.kind,
+            "kind_label": labels.events.get(e.kind, e.kind),
+            **_date("start", e.start),
+            **_date("end", e.end),
+            "date_fr": date_fr(e.start),
+            "title": e.title,
+            "description": e.description,
+            "session": e.session,
+            "public": e.public,
+            "warnings": list(e.warnings),
+        }
+        for e in programme.events
+    ]
+    case_entries = []
+    planned_cases = sorted({s.case for s in programme.sessions if s.case is not None})
+    for number in planned_cases:
+        numbers = [s.number for s in programme.sessions if s.case == number]
+        last = next(s for s in programme.sessions if s.number == numbers[-1])
+        known = number <= len(cases)
+        case_entries.append({
+            "number": number,
+            "title": cases[number - 1].title if known else last.focus,
+            "service": cases[number - 1].service if known else "",
+            "chosen": known,
+            "sessions": numbers,
+            "first": numbers[0],
+            "last": numbers[-1],
+            "restitution": last.end.isoformat(),
+            "restitution_fr": date_fr(last.end),
+        })
+    start = programme.sessions[0].start if programme.sessions else profile.program.start
+    end = programme.sessions[-1].end if programme.sessions else profile.program.start
+    return {
+        "collectivity": {
+            "name": collectivity.name,
+            "kind": collectivity.kind,
+            "kind_label": labels.kinds.get(collectivity.kind, collectivity.kind),
+            "department": collectivity.department,
+            "department_name": labels.departments.get(collectivity.department, collectivity.department),
+            "school_zone": collectivity.school_zone or "",
+            "sites": list(collectivity.sites),
+            "network": list(collectivity.network),
+            "slug": profile.slug,
+        },
+        "program": {
+            **_date("start", start),
+            **_date("end", end),
+            "months": profile.program.months,
+            "session_days": profile.program.session_days,
+            "avoid_school_holidays": profile.program.avoid_school_holidays,
+        },
+        "team": {"residents": profile.team.residents, "ambassadors": profile.team.ambassadors},
+        "cases": case_entries,
+        "sessions": sessions,
+        "events": events,
+        "phases": [
+            {"id": p.id, "name": p.name, "description": labels.phase_descriptions.get(p.id, ""), **_date("start", p.start), **_date("end", p.end), "sessions": list(p.sessions)}
+            for p in programme.phases
+        ],
+        "checklist": [
+            {
+                **_date("due", d.due),
+                "title": d.title,
+                "owner": d.owner,
+                "owner_name": labels.roles.get(d.owner, d.owner),
+                "detail": d.detail,
+            }
+            for d in programme.checklist
+        ],
+        "budgets": {
+            b.role: {"days": b.days, "days_fr": jours(b.days), "detail": b.detail, "name": labels.roles.get(b.role, b.role)}
+            for b in programme.budgets
+        },
+        "elections": [
+            {
+                "name": e.name,
+                **_date("date", e.date),
+                **_date("reserve_start", e.reserve_start),
+                "source": e.source,
+                "confirmed": e.confirmed,
+            }
+            for e in programme.elections
+        ],
+        "skipped_months": [
+            {"month": m.label, "month_fr": mois_fr(date(m.year, m.month, 1)), "reason": m.reason}
+            for m in programme.skipped_months
+        ],
+        "roles": dict(labels.roles),
+        "warnings": list(programme.warnings),
+        "notes": list(programme.notes),
+        "template": dict(template),
+    }

@@ -1,0 +1,81 @@
+"""French wording of dates and durations, independent of the machine's locale."""
+
+from __future__ import annotations
+
+from datetime import date
+
+WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTH_NAMES = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def _day(d: date) -> str:
+    return "1er" if d.day == 1 else str(d.day)
+
+
+def date_fr(d: date) -> str:
+    """2027-01-12 → « mardi 12 janvier 2027 »."""
+    return f"{WEEKDAY_NAMES[d.weekday()]} {_day(d)} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def date_court(d: date) -> str:
+    """2027-01-12 → « 12/01/2027 »."""
+    return d.strftime("%d/%m/%Y")
+
+
+def mois_fr(d: date) -> str:
+    """2027-01-12 → « janvier 2027 »."""
+    return f"{MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def enumeration(items: list[str]) -> str:
+    """["a", "b", "c"] → « a, b et c »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def jours_fr(days: list[date] | tuple[date, ...]) -> str:
+    """Consecutive days of one session → « 12, 13 et 14 janvier 2027 » (months and years grouped)."""
+    if not days:
+        return ""
+    groups: list[tuple[tuple[int, int], list[date]]] = []
+    for d in days:
+        if groups and groups[-1][0] == (d.year, d.month):
+            groups[-1][1].append(d)
+        else:
+            groups.append(((d.year, d.month), [d]))
+    parts = []
+    for index, ((year, month), group) in enumerate(groups):
+        numbers = enumeration([_day(d) for d in group])
+        last = index == len(groups) - 1
+        same_year_follows = not last and groups[index + 1][0][0] == year
+        suffix = MONTH_NAMES[month - 1] + ("" if same_year_follows else f" {year}")
+        parts.append(f"{numbers} {suffix}")
+    return enumeration(parts)
+
+
+def nombre_fr(value: float) -> str:
+    """2.5 → « 2,5 », 38.0 → « 38 »."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def jours(value: float) -> str:
+    """2.5 → « 2,5 jours », 1 → « 1 jour »."""
+    return f"{nombre_fr(value)} jour" + ("s" if value >= 2 else "")
+
+
+def heure(minutes: int) -> str:
+    """570 → « 09:30 »."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def duree(minutes: int) -> str:
+    """90 → « 1 h 30 », 45 → « 45 min », 120 → « 2 h »."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"

@@ -1,0 +1,169 @@
+"""French calendar facts (public holidays, school holidays, elections) for one collectivity.
+
+The facts live in `data/calendar.yaml`; the day-by-day answers come from the `holidays` library,
+imported lazily because it is heavy for CLI start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date
+from importlib import resources
+
+from transfogen.errors import TemplateError
+from transfogen.model import KINDS, Election, Period
+
+
+@dataclass(frozen=True)
+class ElectionFact:
+    id: str
+    name: str
+    date: date  # first round
+    kinds: tuple[str, ...]  # collectivity kinds under the L52-1 reserve for this election
+    source: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class CalendarFacts:
+    holiday_subdivisions: tuple[tuple[str, str], ...]  # department -> `holidays` subdivision
+    school_published_until: date
+    school_source: str
+    reserve_source: str
+    elections: tuple[ElectionFact, ...]
+
+    def subdivision(self, department: str) -> str | None:
+        return dict(self.holiday_subdivisions).get(department)
+
+
+def reserve_start(day: date) -> date:
+    """First day of the sixth month before the election's month (Code électoral, art. L52-1)."""
+    index = day.year * 12 + day.month - 1 - 6
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_calendar_facts(data: object, path: str) -> CalendarFacts:
+    def fail(key: str, message: str) -> TemplateError:
+        return TemplateError(f"{path}: {key}: {message}")
+
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: le fichier doit contenir un dictionnaire YAML")
+    subdivisions = data.get("holiday_subdivisions")
+    if not isinstance(subdivisions, dict):
+        raise fail("holiday_subdivisions", "dictionnaire département → subdivision attendu")
+    school = data.get("school_calendar")
+    if not isinstance(school, dict) or not isinstance(school.get("published_until"), date):
+        raise fail("school_calendar.published_until", "date AAAA-MM-JJ attendue")
+    elections = []
+    for index, item in enumerate(data.get("elections") or ()):
+        key = f"elections[{index}]"
+        if not isinstance(item, dict):
+            raise fail(key, "dictionnaire attendu")
+        for name in ("id", "name", "source"):
+            if not isinstance(item.get(name), str) or not item[name]:
+                raise fail(f"{key}.{name}", "texte attendu")
+        if not isinstance(item.get("date"), date):
+            raise fail(f"{key}.date", "date AAAA-MM-JJ attendue")
+        kinds = item.get("kinds", [])
+        unknown = [kind for kind in kinds if kind not in KINDS] if isinstance(kinds, list) else None
+        if unknown is None or unknown:
+            raise fail(f"{key}.kinds", f"types de collectivité inconnus : {unknown}")
+        elections.append(
+            ElectionFact(
+                id=item["id"],
+                name=item["name"],
+                date=item["date"],
+                kinds=tuple(kinds),
+                source=item["source"],
+                confirmed=bool(item.get("confirmed", True)),
+            )
+        )
+    return CalendarFacts(
+        holiday_subdivisions=tuple(sorted((str(k), str(v)) for k, v in subdivisions.items())),
+        school_published_until=school["published_until"],
+        school_source=str(school.get("source", "")),
+        reserve_source=str(data.get("reserve_rule_source", "")),
+        elections=tuple(sorted(elections, key=lambda e: e.date)),
+    )
+
+
+def load_calendar_facts() -> CalendarFacts:
+    """The bundled `transfogen/data/calendar.yaml`."""
+    import yaml
+
+    resource = resources.files("transfogen") / "data" / "calendar.yaml"
+    try:
+        data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise TemplateError(f"{resource}: YAML illisible : {error}") from None
+    return parse_calendar_facts(data, str(resource))
+
+
+# Shared per subdivision and zone: the library fills a year's days on first lookup, and a
+# planner run, or a test suite, asks the same years again and again.
+@lru_cache(maxsize=None)
+def _public_holidays(subdivision: str | None):
+    import holidays
+
+    return holidays.country_holidays("FR", subdiv=subdivision, language="fr")
+
+
+@lru_cache(maxsize=None)
+def _school_holidays(zone: str):
+    import holidays
+
+    return holidays.country_holidays("FR", subdiv=f"Zone {zone}", categories=("school",), language="fr")
+
+
+class FrenchCalendar:
+    """Answers "what stops a session on this day?" for one department and school zone."""
+
+    def __init__(
+        self,
+        department: str,
+        school_zone: str | None,
+        facts: CalendarFacts,
+        extra_school_holidays: tuple[Period, ...] = (),
+    ):
+        self.facts = facts
+        self.school_zone = school_zone
+        self.extra_school_holidays = tuple(extra_school_holidays)
+        self._public = _public_holidays(facts.subdivision(department))
+        self._school = _school_holidays(school_zone) if school_zone else None
+
+    @property
+    def checks_school_holidays(self) -> bool:
+        return self._school is not None or bool(self.extra_school_holidays)
+
+    def public_holiday(self, day: date) -> str | None:
+        """French name of the public holiday on `day` in this department, if any."""
+        return self._public.get(day)
+
+    def school_holiday(self, day: date) -> str | None:
+        """French name of the school holidays covering `day` (zone data or the profile's periods)."""
+        for period in self.extra_school_holidays:
+            if day in period:
+                return period.reason or "Vacances scolaires"
+        if self._school is not None:
+            return self._school.get(day)
+        return None
+
+    def provisional(self, day: date) -> bool:
+        """True when the zone's school holidays for `day` are extrapolated, not yet published."""
+        return self._school is not None and day > self.facts.school_published_until
+
+    def elections_for(self, kind: str) -> tuple[Election, ...]:
+        """General elections whose L52-1 reserve concerns this kind of collectivity, by date."""
+        return tuple(
+            Election(
+                id=fact.id,
+                name=fact.name,
+                date=fact.date,
+                reserve_start=reserve_start(fact.date),
+                source=fact.source,
+                confirmed=fact.confirmed,
+            )
+            for fact in self.facts.elections
+            if kind in fact.kinds
+        )

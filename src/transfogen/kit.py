@@ -1,0 +1,266 @@
+"""Generating a kit: plan the programme, render the skeleton and the per-item sheets, build the site.
+
+The kit is built in a temporary folder next to its destination and moved into place at the end, so a
+failure leaves nothing behind. Nothing is written outside that folder (cookiecutter's replay file and
+config are redirected into it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from transfogen import __version__
+from transfogen.context import Labels, build_context, session_file
+from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
+from transfogen.model import Programme
+from transfogen.template import Template, load_template
+
+STATE_DIR = ".transfogen"
+
+
+def _labels(template: Template, rules: Any, department: str) -> Labels:
+    from transfogen.profile import KIND_LABELS, department_name
+
+    return Labels(
+        phases={phase.id: phase.name for phase in rules.phases},
+        phase_descriptions={phase.id: phase.description for phase in rules.phases},
+        stages={stage.id: stage.name for stage in rules.case_stages},
+        lab_topics={topic.id: topic.name for topic in rules.lab_topics},
+        events={ritual.kind: ritual.name for ritual in rules.rituals},
+        roles=dict(template.role_names),
+        kinds=dict(KIND_LABELS),
+        departments={department: department_name(department)},
+    )
+
+
+def _check_destination(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"{out} existe et n'est pas un dossier")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputExistsError(f"{out} existe et n'est pas vide : choisissez un autre dossier (-o) ou ajoutez --force")
+
+
+def _render_skeleton(template: Template, context: dict, work: Path, trust: bool) -> Path:
+    """Render the cookiecutter skeleton in a sandbox, with the profile data as a private variable."""
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+    from jinja2 import TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+
+    from transfogen.sandbox import sandboxed_cookiecutter
+
+    _check_skeleton_names(template, context)
+    config = work / "cookiecutter-config.yaml"
+    config.write_text(
+        yaml.safe_dump({
+            "cookiecutters_dir": str(work / "cookiecutters"),
+            "replay_dir": str(work / "replay"),
+            "default_context": {},
+            "abbreviations": {},
+        }),
+        encoding="utf-8",
+    )
+    output = work / "skeleton"
+    try:
+        with sandboxed_cookiecutter():
+            generated = cookiecutter(
+                str(template.root),
+                no_input=True,
+                # The slug is made of [a-z0-9-] only; everything else travels in the private `_kit`.
+                extra_context={"slug": context["collectivity"]["slug"], "_kit": context},
+                output_dir=str(output),
+                config_file=str(config),
+                accept_hooks=trust,
+            )
+    except SecurityError as error:
+        raise UnsafeTemplateError(f"{template.root}: opération interdite par le bac à sable : {error}") from None
+    except (CookiecutterException, JinjaError) as error:
+        cause = error.__cause__ or error.__context__ or error
+        raise TemplateError(f"{template.root}: le squelette ne se génère pas : {cause}") from None
+    return Path(generated)
+
+
+def _check_skeleton_names(template: Template, context: dict) -> None:
+    """Render every skeleton path name as cookiecutter will, and refuse one that leaves the kit."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+
+    from transfogen.sandbox import item_environment
+    from transfogen.template_source import check_rendered_name
+
+    try:
+        defaults = json.loads((template.root / "cookiecutter.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise TemplateError(f"{template.root / 'cookiecutter.json'}: illisible ({error})") from None
+    variables = {"cookiecutter": {**defaults, "_kit": context}}
+    env = item_environment(template.root)
+    for path in sorted(template.skeleton.rglob("*")):
+        relative = path.relative_to(template.root).as_posix()
+        try:
+            rendered = env.from_string(relative).render(**variables)
+        except SecurityError as error:
+            raise UnsafeTemplateError(f"{template.root / relative}: opération interdite par le bac à sable : {error}") from None
+        except JinjaError as error:
+            raise TemplateError(f"{template.root / relative}: nom de fichier invalide : {error}") from None
+        check_rendered_name(template.root, relative, rendered)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="\n")
+
+
+def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
+    """Render what cookiecutter cannot: one file per role, per method and per session."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+
+    from transfogen.composer import compose
+    from transfogen.sandbox import item_environment
+
+    env = item_environment(template.root)
+
+    def render(name: str, **variables: Any) -> str:
+        try:
+            return env.get_template(name).render(kit=context, **variables)
+        except SecurityError as error:
+            raise UnsafeTemplateError(f"{template.root / name}: opération interdite par le bac à sable : {error}") from None
+        except JinjaError as error:
+            line = getattr(error, "lineno", None)
+            where = f"{template.root / name}:{line}" if line else str(template.root / name)
+            raise TemplateError(f"{where}: {error}") from None
+
+    for path in sorted((template.root / "roles").glob("*.md")):
+        _write(kit / "roles" / path.name, render(f"roles/{path.name}", role_id=path.stem))
+    for method_id, sheet in sorted(template.methods.items()):
+        _write(kit / "methodes" / f"{method_id}.md", render(f"methodes/{method_id}.md"))
+
+    methods = {
+        method_id: {
+            "title": sheet.meta["title"],
+            "file": f"methodes/{method_id}.md",
+            "purpose": sheet.meta.get("purpose", ""),
+            "output": sheet.meta.get("output", ""),
+            "materials": list(sheet.meta.get("materials") or []),
+            "roles": list(sheet.meta.get("roles") or []),
+            "vigilance": list(sheet.meta.get("vigilance") or []),
+            "steps": list(sheet.meta.get("steps") or []),
+        }
+        for method_id, sheet in template.methods.items()
+    }
+    by_number = {s["number"]: s for s in context["sessions"]}
+    for session in programme.sessions:
+        held = tuple(sorted({e.kind for e in programme.events if e.session == session.number}))
+        composed = compose(session, held, template)
+        s = by_number[session.number]
+        meta = {
+            "id": f"seance-{session.number:02d}",
+            "kind": "seance",
+            "title": session.title,
+            "number": session.number,
+            "phase": session.phase,
+            "dates": list(session.days),
+            "place": session.site or context["collectivity"]["name"],
+            "duration": composed.minutes,
+            **({"case": session.case} if session.case is not None else {}),
+            **({"stage": session.stage} if session.stage else {}),
+            **({"lab_topic": session.lab_topic} if session.lab_topic else {}),
+            "methods": list(composed.methods),
+        }
+        body = render(
+            "seances/seance.md",
+            s=s,
+            composed=composed,
+            pattern=composed.pattern,
+            methods=methods,
+            events=[e for e in context["events"] if e["session"] == session.number],
+            previous=by_number.get(session.number - 1),
+            following=by_number.get(session.number + 1),
+        )
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        _write(kit / session_file(session.number), f"---\n{front}---\n\n{body}")
+
+
+def _write_calendar(programme: Programme, rules: Any, kit: Path) -> None:
+    from transfogen.calendar_formats import rule_labels, to_csv, to_ics
+
+    labels = rule_labels(rules)
+    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, labels))
+    _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, labels))
+
+
+def kit_context(programme: Programme, template: Template, rules: Any) -> dict:
+    labels = _labels(template, rules, programme.profile.collectivity.department)
+    return build_context(programme, labels, {"name": template.name, "version": template.version})
+
+
+def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
+    """The content of a template's `cookiecutter.json`: plain `cookiecutter --no-input` then renders
+    the skeleton of the template's example (kept in sync by tests/test_kit.py)."""
+    from transfogen.french_calendar import load_calendar_facts
+    from transfogen.planner import plan
+    from transfogen.profile import load_profile
+    from transfogen.rules import load_rules
+
+    template = load_template(template_root)
+    rules = load_rules(template_root)
+    programme = plan(load_profile(example_profile), rules, load_calendar_facts())
+    return {"slug": programme.profile.slug, "_kit": kit_context(programme, template, rules)}
+
+
+def build_kit(programme: Programme, template: Template, rules: Any, profile_text: str, work: Path, *, trust: bool = False) -> Path:
+    """Build the whole kit inside `work` and return its folder (not yet at its destination)."""
+    from transfogen.site import build_site
+
+    context = kit_context(programme, template, rules)
+    kit = _render_skeleton(template, context, work, trust)
+    _render_items(template, context, programme, kit)
+    _write_calendar(programme, rules, kit)
+    _write(kit / STATE_DIR / "profil.yaml", profile_text)
+    _write(
+        kit / STATE_DIR / "gabarit.json",
+        json.dumps(
+            {"template": template.name, "template_version": template.version, "transfogen": __version__},
+            ensure_ascii=False, indent=2, sort_keys=True,
+        ) + "\n",
+    )
+    build_site(kit, context)
+    return kit
+
+
+def generate_kit(profile_path: str | Path, output_dir: str | Path | None = None, *,
+                 template_dir: str | Path | None = None, force: bool = False, trust: bool = False) -> Path:
+    """Generate the kit of a profile into `output_dir` (default: the collectivity's slug)."""
+    from transfogen.french_calendar import load_calendar_facts
+    from transfogen.planner import plan
+    from transfogen.profile import load_profile
+    from transfogen.rules import load_rules
+
+    from transfogen.template_source import open_template
+
+    profile = load_profile(profile_path)
+    out = Path(output_dir) if output_dir else Path(profile.slug)
+    _check_destination(out, force)
+    profile_text = Path(profile_path).read_text(encoding="utf-8")
+    with open_template(template_dir, trust=trust) as root:
+        template = load_template(root)
+        rules = load_rules(root)
+        programme = plan(profile, rules, load_calendar_facts())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Same parent as the destination, so the final move is a rename on one file system.
+        with tempfile.TemporaryDirectory(prefix=".transfogen-", dir=out.parent) as tmp:
+            work = Path(tmp)
+            kit = build_kit(programme, template, rules, profile_text, work, trust=trust)
+            if out.exists():
+                out.rename(work / "previous")  # --force: the old content goes away with the temp dir
+            kit.rename(out)
+    return out

@@ -1,0 +1,95 @@
+"""The one Markdown configuration of the kit: safe (no raw HTML), accessible, deterministic."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markdown_it import MarkdownIt
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+_renderer: MarkdownIt | None = None
+_html_finder: MarkdownIt | None = None
+
+
+def slugify(title: str) -> str:
+    """Heading id: accents folded, lower case, single dashes ("Conseils d'animation" -> "conseils-d-animation")."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug or "section"
+
+
+def _markdown() -> MarkdownIt:
+    # Built once: kit generation renders about a hundred sheets with it.
+    global _renderer
+    if _renderer is None:
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.front_matter import front_matter_plugin
+        from mdit_py_plugins.tasklists import tasklists_plugin
+
+        _renderer = (
+            MarkdownIt("js-default", {"html": False})
+            .use(front_matter_plugin)
+            .use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify)
+            # label=True wraps each checkbox and its text in a <label> (axe rule "label");
+            # label_after would add random ids and break reproducible output.
+            .use(tasklists_plugin, label=True)
+            .enable("table")
+        )
+    return _renderer
+
+
+def render_markdown(text: str) -> str:
+    """Markdown (with or without its YAML front matter) to an HTML fragment; raw HTML is escaped."""
+    return _markdown().render(text)
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (emphasis, links, code) to HTML, without a surrounding paragraph."""
+    return _markdown().renderInline(text)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split a sheet into (front matter text, body, 1-based line of the body's first line).
+
+    The front matter sits between a first line `---` and the next `---` (or `...`) line; without it,
+    the front matter is None and the whole text is the body.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if _FENCE_END.match(lines[index].rstrip("\r\n")):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return None, text, 1
+
+
+def find_raw_html(body: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line, snippet) of each raw HTML tag in a Markdown body, code spans and blocks excepted."""
+    global _html_finder
+    if _html_finder is None:
+        _html_finder = MarkdownIt("commonmark", {"html": True})
+    found = []
+    for token in _html_finder.parse(body):
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.type == "html_block":
+            found.append((line, token.content.strip().splitlines()[0]))
+        elif token.type == "inline":
+            position = 0
+            for child in token.children or ():
+                if child.type == "html_inline":
+                    position = max(token.content.find(child.content, position), position)
+                    found.append((line + token.content.count("\n", 0, position), child.content))
+    return found
+
+
+def headings(text: str) -> list[tuple[int, str, int]]:
+    """(level, plain text, 0-based line) of each heading of a Markdown text, code blocks excepted."""
+    tokens = _markdown().parse(text)
+    return [
+        (int(token.tag[1]), tokens[index + 1].content.strip(), token.map[0] if token.map else 0)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]

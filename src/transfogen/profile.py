@@ -1,0 +1,562 @@
+"""Reads and validates a collectivity profile (YAML, version 1) into a `transfogen.model.Profile`.
+
+The text is composed into PyYAML's node tree (nothing is constructed), so every value keeps its line
+and its raw text: a department written `67` or `"67"` reads the same, an impossible date such as
+2027-02-30 is reported on its line instead of crashing the YAML constructor, and a name is kept
+verbatim. Every problem raises `ProfileError(path, key_path, message, line)`, in French.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from transfogen.errors import ProfileError
+from transfogen.model import (
+    KINDS,
+    WEEKDAYS,
+    Case,
+    Collectivity,
+    Period,
+    Profile,
+    ProgramSettings,
+    Team,
+)
+
+KIND_LABELS: dict[str, str] = {
+    "commune": "commune",
+    "intercommunalite": "intercommunalité",
+    "metropole": "métropole",
+    "departement": "département",
+    "region": "région",
+    "collectivite-outre-mer": "collectivité d'outre-mer",
+    "etat": "État",
+}
+
+# Allowed keys of each mapping, in the order the documentation gives them.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "": ("collectivity", "program", "team", "cases", "language"),
+    "collectivity": ("name", "kind", "department", "school_zone", "sites", "network"),
+    "program": (
+        "start",
+        "months",
+        "session_days",
+        "weekdays",
+        "avoid_school_holidays",
+        "blackouts",
+        "school_holidays",
+    ),
+    "team": ("residents", "ambassadors"),
+    "case": ("title", "service"),
+    "period": ("from", "to", "reason"),
+}
+
+# French day names people are likely to write, to point them to the profile's English ones.
+_FRENCH_WEEKDAYS = {
+    "lundi": "mon", "lun": "mon", "mardi": "tue", "mar": "tue", "mercredi": "wed", "mer": "wed",
+    "jeudi": "thu", "jeu": "thu", "vendredi": "fri", "ven": "fri", "samedi": "sat", "sam": "sat",
+    "dimanche": "sun", "dim": "sun",
+}  # fmt: skip
+
+_TAG = "tag:yaml.org,2002:"
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    academy: str
+    zone: str | None  # "A" | "B" | "C", None where zones do not apply
+
+
+# ---------------------------------------------------------------------------------------- public API
+
+
+def load_profile(path: str | os.PathLike) -> Profile:
+    """Read a profile file (UTF-8) and validate it."""
+    shown = os.fspath(path)
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read()
+    except FileNotFoundError:
+        raise ProfileError(shown, None, "fichier introuvable") from None
+    except IsADirectoryError:
+        raise ProfileError(shown, None, "c'est un dossier, pas un fichier de profil") from None
+    except OSError as error:
+        raise ProfileError(shown, None, f"lecture impossible ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ProfileError(shown, None, "le fichier n'est pas encodé en UTF-8", line) from None
+    return parse_profile(text, shown)
+
+
+def parse_profile(text: str, path: str = "<profil>") -> Profile:
+    """Validate a profile's YAML text; pure (no I/O besides the cached department table)."""
+    return _Reader(path).profile(text)
+
+
+def slugify(name: str) -> str:
+    """A file-system name: lower-case ASCII words joined by dashes ("Ville d'Évry" -> "ville-d-evry")."""
+    text = name.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    # Drop the accents, then anything not ASCII (’, ·, other scripts) separates words.
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug or "collectivite"
+
+
+def department_name(code: str) -> str:
+    """The department's French name ("67" -> "Bas-Rhin"); KeyError for an unknown code."""
+    return departments()[code].name
+
+
+@functools.cache
+def departments() -> dict[str, Department]:
+    """The bundled department table (data/departments.yaml), by INSEE code."""
+    text = (resources.files("transfogen") / "data" / "departments.yaml").read_text("utf-8")
+    rows = yaml.safe_load(text)["departments"]
+    return {
+        row["code"]: Department(
+            row["code"], row["name"], row["academy"], None if row["zone"] == "none" else row["zone"]
+        )
+        for row in rows
+    }
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _suggest(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (vouliez-vous dire « {match[0]} » ?)" if match else ""
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class _Reader:
+    """Walks the composed node tree of one profile; `path` is only used in error messages."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, key: str | None, message: str, line: int | None) -> ProfileError:
+        return ProfileError(self.path, key or None, message, line)
+
+    # -- document
+
+    def profile(self, text: str) -> Profile:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            raise self._syntax_error(text, error) from None
+        except yaml.reader.ReaderError as error:  # a control character YAML refuses
+            line = text[: error.position].count("\n") + 1
+            code = error.character if isinstance(error.character, int) else ord(error.character[0])
+            message = f"caractère interdit en YAML (U+{code:04X})"
+            raise self.fail(None, message, line) from None
+        if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null"):
+            raise self.fail(None, "le profil est vide : il faut au moins « collectivity » et « program »", 1)
+        if not isinstance(root, MappingNode):
+            raise self.fail(
+                None,
+                "le profil doit être un ensemble de clés (collectivity, program…), pas "
+                + ("une liste" if isinstance(root, SequenceNode) else "une valeur seule"),
+                _line(root),
+            )
+        top = self.mapping(root, "", SECTIONS[""], line=_line(root))
+        collectivity = self.collectivity(self.require(top, "", "collectivity", _line(root)))
+        program = self.program(self.require(top, "", "program", _line(root)))
+        team = self.team(top.get("team"))
+        cases = self.cases(top.get("cases"))
+        language = self.optional_text(top.get("language"), "language").lower() or "fr"
+        if language != "fr":
+            node = top["language"][1]
+            message = f"seule la langue « fr » est disponible, pas « {language} »"
+            raise self.fail("language", message, _line(node))
+        return Profile(
+            collectivity=collectivity,
+            program=program,
+            team=team,
+            cases=cases,
+            language=language,
+            slug=slugify(collectivity.name),
+        )
+
+    def _syntax_error(self, text: str, error: yaml.MarkedYAMLError) -> ProfileError:
+        problem = (error.problem or "").strip()
+        # Where the unfinished construct began (a key, a quote, a bracket) beats where it was noticed.
+        unclosed = "end of stream" in problem or "<stream end>" in problem
+        began = (error.context or "").startswith("while scanning") or unclosed
+        mark = (error.context_mark if began else None) or error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        return self.fail(_path_before_error(text), f"YAML mal formé : {_french_problem(problem)}", line)
+
+    # -- sections
+
+    def collectivity(self, entry) -> Collectivity:
+        key, node = entry
+        items = self.mapping(node, "collectivity", SECTIONS["collectivity"], line=key)
+        name = self.required_text(items, "collectivity", "name", key)
+        kind_node = self.require(items, "collectivity", "kind", key)[1]
+        kind = self.text(kind_node, "collectivity.kind")
+        if kind not in KINDS:
+            hint = _suggest(slugify(kind), KINDS) or _suggest(kind, KINDS)
+            raise self.fail(
+                "collectivity.kind",
+                f"type de collectivité inconnu « {kind} »{hint} ; valeurs possibles : {', '.join(KINDS)}",
+                _line(kind_node),
+            )
+        department = self.department(self.require(items, "collectivity", "department", key)[1])
+        zone = departments()[department].zone
+        if "school_zone" in items and not _is_null(items["school_zone"][1]):
+            zone = self.school_zone(items["school_zone"][1])
+        return Collectivity(
+            name=name,
+            kind=kind,
+            department=department,
+            school_zone=zone,
+            sites=self.text_list(items.get("sites"), "collectivity.sites"),
+            network=self.text_list(items.get("network"), "collectivity.network"),
+        )
+
+    def department(self, node: Node) -> str:
+        key = "collectivity.department"
+        # The raw scalar text: `department: 01` must not become the integer 1.
+        code = self.text(node, key).upper()
+        table = departments()
+        if code in table:
+            return code
+        if code.isdigit() and len(code) == 1 and code.zfill(2) in table:
+            hint = f" : écrivez « {code.zfill(2)} »"
+        elif code == "20":
+            hint = " : la Corse a deux codes, « 2A » (Corse-du-Sud) et « 2B » (Haute-Corse)"
+        else:
+            by_name = {slugify(d.name): d.code for d in table.values()}
+            if slugify(code) in by_name:
+                hint = f" : indiquez le code INSEE « {by_name[slugify(code)]} »"
+            else:
+                hint = (
+                    " ; attendu : un code INSEE de « 01 » à « 95 », « 2A », « 2B »"
+                    " ou de « 971 » à « 976 »"
+                )
+        raise self.fail(key, f"département inconnu « {self.text(node, key)} »{hint}", _line(node))
+
+    def school_zone(self, node: Node) -> str | None:
+        value = self.text(node, "collectivity.school_zone")
+        if value.lower() == "none":
+            return None
+        if value.upper() in ("A", "B", "C"):
+            return value.upper()
+        raise self.fail(
+            "collectivity.school_zone",
+            f"zone scolaire inconnue « {value} » ; valeurs possibles : A, B, C ou none",
+            _line(node),
+        )
+
+    def program(self, entry) -> ProgramSettings:
+        key, node = entry
+        items = self.mapping(node, "program", SECTIONS["program"], line=key)
+        start = self.date(self.require(items, "program", "start", key)[1], "program.start")
+        months = self.integer(items.get("months"), "program.months", 18, 6, 36)
+        session_days = self.integer(items.get("session_days"), "program.session_days", 3, 1, 5)
+        weekdays = self.weekdays(items.get("weekdays"), session_days)
+        avoid = self.boolean(items.get("avoid_school_holidays"), "program.avoid_school_holidays", True)
+        return ProgramSettings(
+            start=start,
+            months=months,
+            session_days=session_days,
+            weekdays=weekdays,
+            avoid_school_holidays=avoid,
+            blackouts=self.periods(items.get("blackouts"), "program.blackouts"),
+            school_holidays=self.periods(items.get("school_holidays"), "program.school_holidays"),
+        )
+
+    def weekdays(self, entry, session_days: int) -> tuple[int, ...]:
+        if entry is None or _is_null(entry[1]):
+            return ProgramSettings.weekdays
+        key = "program.weekdays"
+        days: list[int] = []
+        for index, node in enumerate(self.sequence(entry[1], key)):
+            name = self.text(node, f"{key}[{index}]").lower()
+            if name not in WEEKDAYS:
+                hint = (
+                    f" : écrivez « {_FRENCH_WEEKDAYS[name]} »"
+                    if name in _FRENCH_WEEKDAYS
+                    else _suggest(name, WEEKDAYS) + f" ; valeurs possibles : {', '.join(WEEKDAYS)}"
+                )
+                raise self.fail(f"{key}[{index}]", f"jour inconnu « {name} »{hint}", _line(node))
+            if WEEKDAYS.index(name) in days:
+                raise self.fail(f"{key}[{index}]", f"le jour « {name} » est donné deux fois", _line(node))
+            days.append(WEEKDAYS.index(name))
+        if not days:
+            raise self.fail(key, "la liste des jours est vide : indiquez au moins un jour", _line(entry[1]))
+        days.sort()
+        # A session is a run of consecutive days within one week: the profile must allow one.
+        if _longest_run(days) < session_days:
+            raise self.fail(
+                key,
+                f"ces jours ne permettent pas une séance de {session_days} jours consécutifs "
+                f"(program.session_days = {session_days})",
+                _line(entry[1]),
+            )
+        return tuple(days)
+
+    def periods(self, entry, key: str) -> tuple[Period, ...]:
+        if entry is None or _is_null(entry[1]):
+            return ()
+        periods = []
+        for index, node in enumerate(self.sequence(entry[1], key)):
+            where = f"{key}[{index}]"
+            items = self.mapping(node, where, SECTIONS["period"], line=_line(node))
+            start = self.date(self.require(items, where, "from", _line(node))[1], f"{where}.from")
+            end_node = self.require(items, where, "to", _line(node))[1]
+            end = self.date(end_node, f"{where}.to")
+            if end < start:
+                raise self.fail(
+                    f"{where}.to",
+                    f"la fin ({end.isoformat()}) précède le début ({start.isoformat()})",
+                    _line(end_node),
+                )
+            reason = self.optional_text(items.get("reason"), f"{where}.reason")
+            periods.append(Period(start, end, reason))
+        return tuple(periods)
+
+    def team(self, entry) -> Team:
+        if entry is None or _is_null(entry[1]):
+            return Team()
+        items = self.mapping(entry[1], "team", SECTIONS["team"], line=entry[0])
+        return Team(
+            residents=self.integer(items.get("residents"), "team.residents", 3, 2, 6),
+            ambassadors=self.integer(items.get("ambassadors"), "team.ambassadors", 20, 1, 100),
+        )
+
+    def cases(self, entry) -> tuple[Case, ...]:
+        if entry is None or _is_null(entry[1]):
+            return ()
+        nodes = self.sequence(entry[1], "cases")
+        if len(nodes) > 6:
+            raise self.fail("cases", f"{len(nodes)} cas pratiques : 6 au plus", _line(nodes[6]))
+        cases = []
+        for index, node in enumerate(nodes):
+            where = f"cases[{index}]"
+            items = self.mapping(node, where, SECTIONS["case"], line=_line(node))
+            title = self.required_text(items, where, "title", _line(node))
+            service = self.optional_text(items.get("service"), f"{where}.service")
+            cases.append(Case(title, service))
+        return tuple(cases)
+
+    # -- node helpers
+
+    def mapping(self, node: Node, path: str, allowed: tuple[str, ...], line: int) -> dict:
+        """Key -> (key line, value node), refusing unknown and duplicate keys."""
+        if not isinstance(node, MappingNode):
+            if _is_null(node):
+                raise self.fail(path, "section vide : des clés sont attendues ici", line)
+            raise self.fail(path, f"des clés sont attendues ici ({', '.join(allowed)})", _line(node))
+        items: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(path, "une clé doit être un simple mot", _line(key_node))
+            key = key_node.value
+            if key in items:
+                raise self.fail(
+                    _join(path, key),
+                    f"clé « {key} » en double (déjà donnée ligne {items[key][0]})",
+                    _line(key_node),
+                )
+            if key not in allowed:
+                raise self.fail(_join(path, key), _unknown_key(key, path, allowed), _line(key_node))
+            items[key] = (_line(key_node), value_node)
+        return items
+
+    def require(self, items: dict, path: str, key: str, line: int):
+        if key not in items or _is_null(items[key][1]):
+            where = items[key][0] if key in items else line
+            raise self.fail(_join(path, key), "valeur obligatoire manquante", where)
+        return items[key]
+
+    def sequence(self, node: Node, key: str) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            message = "une liste est attendue (une ligne « - … » par élément, ou [a, b])"
+            raise self.fail(key, message, _line(node))
+        return node.value
+
+    def scalar(self, node: Node, key: str, what: str) -> ScalarNode:
+        if not isinstance(node, ScalarNode):
+            raise self.fail(key, f"{what} attendu, pas une liste ni un ensemble de clés", _line(node))
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(key, f"étiquette YAML non autorisée « {node.tag} »", _line(node))
+        return node
+
+    def text(self, node: Node, key: str) -> str:
+        # Raw text, never constructed: `name: Yes` stays "Yes", `{{ 7*7 }}` stays as written.
+        node = self.scalar(node, key, "un texte")
+        return "" if _is_null(node) else node.value.strip()
+
+    def required_text(self, items: dict, path: str, key: str, line: int) -> str:
+        node = self.require(items, path, key, line)[1]
+        value = self.text(node, _join(path, key))
+        if not value:
+            raise self.fail(_join(path, key), "valeur obligatoire manquante", _line(node))
+        return value
+
+    def optional_text(self, entry, key: str) -> str:
+        if entry is None or _is_null(entry[1]):
+            return ""
+        return self.text(entry[1], key)
+
+    def text_list(self, entry, key: str) -> tuple[str, ...]:
+        if entry is None or _is_null(entry[1]):
+            return ()
+        values = []
+        for index, node in enumerate(self.sequence(entry[1], key)):
+            value = self.text(node, f"{key}[{index}]")
+            if not value:
+                raise self.fail(f"{key}[{index}]", "élément vide", _line(node))
+            values.append(value)
+        return tuple(values)
+
+    def integer(self, entry, key: str, default: int, low: int, high: int) -> int:
+        if entry is None or _is_null(entry[1]):
+            return default
+        node = self.scalar(entry[1], key, "un nombre entier")
+        if node.tag != _TAG + "int" or not _INT_RE.match(node.value):
+            raise self.fail(key, f"nombre entier attendu, pas « {node.value} »", _line(node))
+        value = int(node.value)
+        if not low <= value <= high:
+            raise self.fail(key, f"{value} est hors limites : de {low} à {high}", _line(node))
+        return value
+
+    def boolean(self, entry, key: str, default: bool) -> bool:
+        if entry is None or _is_null(entry[1]):
+            return default
+        node = self.scalar(entry[1], key, "true ou false")
+        if node.tag != _TAG + "bool":
+            raise self.fail(key, f"true ou false attendu, pas « {node.value} »", _line(node))
+        return node.value.lower() in ("true", "yes", "on", "y")
+
+    def date(self, node: Node, key: str) -> date:
+        node = self.scalar(node, key, "une date")
+        match = _DATE_RE.match(node.value.strip())
+        if not match:
+            raise self.fail(key, f"date attendue au format AAAA-MM-JJ, pas « {node.value} »", _line(node))
+        try:
+            return date(*map(int, match.groups()))
+        except ValueError:
+            raise self.fail(key, f"date impossible « {node.value} »", _line(node)) from None
+
+
+# ------------------------------------------------------------------------------------------ messages
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _TAG + "null"
+
+
+def _longest_run(days: list[int]) -> int:
+    best = run = 0
+    for index, day in enumerate(days):
+        run = run + 1 if index and day == days[index - 1] + 1 else 1
+        best = max(best, run)
+    return best
+
+
+def _unknown_key(key: str, path: str, allowed: tuple[str, ...]) -> str:
+    message = f"clé inconnue « {key} »"
+    hint = _suggest(key, allowed)
+    if hint:
+        return message + hint
+    # A right key in the wrong section: say where it belongs.
+    for section, keys in SECTIONS.items():
+        if key in keys and section not in ("", "case", "period"):
+            return message + f" ici : elle se place sous « {section} »"
+    return message + f" ; clés possibles : {', '.join(allowed)}"
+
+
+_PROBLEMS = {
+    "could not find expected ':'": "« : » manquant après une clé",
+    "mapping values are not allowed here": (
+        "« : » inattendu (mettez entre guillemets un texte qui contient « : »)"
+    ),
+    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
+    "did not find expected key": "indentation incohérente",
+    "did not find expected '-' indicator": "indentation incohérente dans une liste",
+    "found unexpected end of stream": "guillemet ou crochet non fermé",
+    "expected ',' or ']', but got '<stream end>'": "crochet « ] » non fermé",
+    "expected ',' or '}', but got '<stream end>'": "accolade « } » non fermée",
+    "but found another document": "un seul document YAML est attendu",
+    "expected <block end>": "indentation incohérente (un élément est décalé par rapport à ses voisins)",
+    "found duplicate anchor": "ancre YAML en double",
+    "sequence entries are not allowed here": "élément de liste « - » mal placé (vérifiez l'indentation)",
+    "mapping keys are not allowed here": "clé mal placée (vérifiez l'indentation)",
+    "expected alphabetic or numeric character": (
+        "caractère inattendu après « & », « * » ou « ! » (mettez le texte entre guillemets)"
+    ),
+}
+
+
+def _french_problem(problem: str) -> str:
+    for english, french in _PROBLEMS.items():
+        if english in problem:
+            return french
+    if problem.startswith("found undefined alias"):
+        return "alias YAML inconnu"
+    return f"syntaxe invalide ({problem})" if problem else "syntaxe invalide"
+
+
+def _path_before_error(text: str) -> str | None:
+    """The key path the parser was in when it failed, from the events it produced before failing."""
+    from yaml import events
+
+    stack: list[list] = []  # ["map", key, expecting_key] or ["seq", index]
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, events.NodeEvent):
+                continue
+            if stack:
+                top = stack[-1]
+                if top[0] == "seq":
+                    top[1] += 1
+                elif top[2]:
+                    top[1] = event.value if isinstance(event, events.ScalarEvent) else "?"
+                    top[2] = False
+                    if not isinstance(event, events.CollectionStartEvent):
+                        continue
+                else:
+                    top[2] = True
+            if isinstance(event, events.MappingStartEvent):
+                stack.append(["map", None, True])
+            elif isinstance(event, events.SequenceStartEvent):
+                stack.append(["seq", -1])
+    except yaml.YAMLError:
+        pass
+    path = ""
+    for depth, frame in enumerate(stack):
+        if frame[0] == "seq":
+            path += f"[{frame[1]}]" if frame[1] >= 0 else ""
+        elif frame[1] is not None and not (frame[2] and depth == len(stack) - 1):
+            # The innermost mapping waiting for its next key: the error lies between keys.
+            path = _join(path, str(frame[1]))
+    return path or None

@@ -1,0 +1,299 @@
+"""The programme's knowledge (phases, case stages, lab topics, rituals, checklist, time budgets),
+parsed and validated from a template's `programme.yaml`, so that a contributor edits data, not Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from transfogen.errors import TemplateError
+
+# The planner places sessions by these phase ids; a template may rename them, not remove them.
+PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")
+RITUAL_KINDS = ("comite-pilotage", "restitution", "inter-collectivites", "cloture")
+
+
+@dataclass(frozen=True)
+class PhaseRule:
+    id: str
+    name: str
+    description: str
+    session_title: str = ""  # for sessions that belong to the phase itself; "{topic}" = lab topic
+    focus: str = ""
+
+
+@dataclass(frozen=True)
+class Named:
+    """A case stage or a lab topic: an id shared with the sheets, and its French name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RitualRule:
+    kind: str
+    name: str
+    description: str
+    public: bool = False
+    every_months: int = 0  # comite-pilotage: held in a session about every N months
+    months: tuple[int, ...] = ()  # inter-collectivites: calendar months it is held in
+    from_day: int = 1  # inter-collectivites: earliest day of the month
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    title: str
+    owner: str  # role id
+    weeks_before: int
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetRule:
+    role: str
+    per_session_day: float
+    per_session: float
+    per_ritual: tuple[tuple[str, float], ...]
+    fixed: float
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    phases: tuple[PhaseRule, ...]
+    launch_sessions: int
+    closing_sessions: int
+    case_stages: tuple[Named, ...]
+    case_plans: tuple[tuple[int, tuple[str, ...]], ...]  # sessions in a case -> stage ids
+    preferred_case_sessions: int
+    lab_topics: tuple[Named, ...]
+    dedicated_share: float
+    blocks_from: float
+    rituals: tuple[RitualRule, ...]
+    checklist: tuple[ChecklistItem, ...]
+    budgets: tuple[BudgetRule, ...]
+    mission_days: tuple[float, float]
+
+    def phase(self, phase_id: str) -> PhaseRule:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def stage_name(self, stage_id: str) -> str:
+        return next(s.name for s in self.case_stages if s.id == stage_id)
+
+    def topic_name(self, topic_id: str) -> str:
+        return next(t.name for t in self.lab_topics if t.id == topic_id)
+
+    def ritual(self, kind: str) -> RitualRule | None:
+        return next((r for r in self.rituals if r.kind == kind), None)
+
+    def case_plan(self, sessions: int) -> tuple[str, ...]:
+        return dict(self.case_plans)[sessions]
+
+    @property
+    def min_case_sessions(self) -> int:
+        return self.case_plans[0][0]
+
+    @property
+    def max_case_sessions(self) -> int:
+        return self.case_plans[-1][0]
+
+
+class _Reader:
+    """Typed access to the YAML mapping; every failure names the file and the key."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, key: str, message: str) -> TemplateError:
+        return TemplateError(f"{self.path}: {key}: {message}")
+
+    def mapping(self, value: object, key: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(key, "dictionnaire attendu")
+        return value
+
+    def items(self, value: object, key: str) -> list:
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, "liste non vide attendue")
+        return value
+
+    def text(self, data: dict, key: str, where: str, required: bool = True) -> str:
+        value = data.get(key, None if required else "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.fail(f"{where}.{key}" if where else key, "texte non vide attendu")
+        return value
+
+    def number(self, data: dict, key: str, where: str, low: float, high: float, default=None) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise self.fail(f"{where}.{key}" if where else key, f"nombre entre {low} et {high} attendu")
+        return value
+
+    def integer(self, data: dict, key: str, where: str, low: int, high: int, default=None) -> int:
+        value = self.number(data, key, where, low, high, default)
+        if not isinstance(value, int):
+            raise self.fail(f"{where}.{key}" if where else key, "nombre entier attendu")
+        return value
+
+
+def _named(read: _Reader, data: dict, key: str, expected: tuple[str, ...] | None) -> tuple[Named, ...]:
+    items = []
+    for index, item in enumerate(read.items(data.get(key), key)):
+        where = f"{key}[{index}]"
+        item = read.mapping(item, where)
+        items.append(Named(read.text(item, "id", where), read.text(item, "name", where)))
+    ids = [item.id for item in items]
+    if len(set(ids)) != len(ids):
+        raise read.fail(key, "identifiant en double")
+    if expected is not None and sorted(ids) != sorted(expected):
+        raise read.fail(key, f"identifiants attendus : {', '.join(expected)}")
+    return tuple(items)
+
+
+def parse_rules(data: dict, path: str) -> ProgrammeRules:
+    """Validate a parsed programme.yaml; raises `TemplateError` naming the file and the key."""
+    read = _Reader(path)
+    data = read.mapping(data, "programme")
+
+    phases = []
+    for index, item in enumerate(read.items(data.get("phases"), "phases")):
+        where = f"phases[{index}]"
+        item = read.mapping(item, where)
+        phases.append(
+            PhaseRule(
+                id=read.text(item, "id", where),
+                name=read.text(item, "name", where),
+                description=read.text(item, "description", where),
+                session_title=read.text(item, "session_title", where, required=False),
+                focus=read.text(item, "focus", where, required=False),
+            )
+        )
+    if tuple(p.id for p in phases) != PHASE_IDS:
+        raise read.fail("phases", f"les phases doivent être, dans l'ordre : {', '.join(PHASE_IDS)}")
+    for phase in phases:
+        if phase.id in ("lancement", "prefiguration", "cloture") and not (phase.session_title and phase.focus):
+            raise read.fail(f"phases[{phase.id}]", "session_title et focus sont requis pour cette phase")
+
+    stages = _named(read, data, "case_stages", None)
+    stage_ids = {s.id for s in stages}
+    plans_data = read.mapping(data.get("case_plans"), "case_plans")
+    plans = []
+    for size, stage_list in plans_data.items():
+        key = f"case_plans.{size}"
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise read.fail(key, "la clé doit être un nombre de séances")
+        stage_list = read.items(stage_list, key)
+        unknown = [s for s in stage_list if s not in stage_ids]
+        if unknown:
+            raise read.fail(key, f"étapes inconnues : {', '.join(map(str, unknown))}")
+        if len(stage_list) != size:
+            raise read.fail(key, f"{size} étapes attendues, {len(stage_list)} données")
+        plans.append((size, tuple(stage_list)))
+    plans.sort()
+    if not plans or [size for size, _ in plans] != list(range(plans[0][0], plans[-1][0] + 1)):
+        raise read.fail("case_plans", "les tailles de cas doivent se suivre (par exemple 3, 4, 5, 6)")
+
+    prefiguration = read.mapping(data.get("prefiguration"), "prefiguration")
+    rituals_data = read.mapping(data.get("rituals"), "rituals")
+    rituals = []
+    for kind, item in rituals_data.items():
+        where = f"rituals.{kind}"
+        if kind not in RITUAL_KINDS:
+            raise read.fail(where, f"rituel inconnu (connus : {', '.join(RITUAL_KINDS)})")
+        item = read.mapping(item, where)
+        months = item.get("months", [])
+        if not isinstance(months, list) or any(
+            isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months
+        ):
+            raise read.fail(f"{where}.months", "liste de mois (1 à 12) attendue")
+        rituals.append(
+            RitualRule(
+                kind=kind,
+                name=read.text(item, "name", where),
+                description=read.text(item, "description", where),
+                public=bool(item.get("public", False)),
+                every_months=read.integer(item, "every_months", where, 0, 36, 0),
+                months=tuple(sorted(set(months))),
+                from_day=read.integer(item, "from_day", where, 1, 28, 1),
+            )
+        )
+
+    checklist = []
+    for index, item in enumerate(read.items(data.get("checklist"), "checklist")):
+        where = f"checklist[{index}]"
+        item = read.mapping(item, where)
+        checklist.append(
+            ChecklistItem(
+                id=read.text(item, "id", where),
+                title=read.text(item, "title", where),
+                owner=read.text(item, "owner", where),
+                weeks_before=read.integer(item, "weeks_before", where, 0, 104),
+                detail=read.text(item, "detail", where, required=False),
+            )
+        )
+
+    budgets = []
+    for role, item in read.mapping(data.get("budgets"), "budgets").items():
+        where = f"budgets.{role}"
+        item = read.mapping(item, where)
+        per_ritual = read.mapping(item.get("per_ritual", {}), f"{where}.per_ritual")
+        for kind in per_ritual:
+            if kind not in RITUAL_KINDS:
+                raise read.fail(f"{where}.per_ritual.{kind}", "rituel inconnu")
+            read.number(per_ritual, kind, f"{where}.per_ritual", 0, 30)
+        budgets.append(
+            BudgetRule(
+                role=str(role),
+                per_session_day=read.number(item, "per_session_day", where, 0, 5, 0),
+                per_session=read.number(item, "per_session", where, 0, 10, 0),
+                per_ritual=tuple(sorted((str(k), float(v)) for k, v in per_ritual.items())),
+                fixed=read.number(item, "fixed", where, 0, 365, 0),
+            )
+        )
+
+    mission = data.get("lettre_de_mission_days")
+    if (
+        not isinstance(mission, list)
+        or len(mission) != 2
+        or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in mission)
+        or not 0 < mission[0] <= mission[1]
+    ):
+        raise read.fail("lettre_de_mission_days", "deux nombres [minimum, maximum] attendus")
+
+    return ProgrammeRules(
+        phases=tuple(phases),
+        launch_sessions=read.integer(data, "launch_sessions", "", 0, 1, 1),
+        closing_sessions=read.integer(data, "closing_sessions", "", 0, 1, 1),
+        case_stages=stages,
+        case_plans=tuple(plans),
+        preferred_case_sessions=read.integer(
+            data, "preferred_case_sessions", "", plans[0][0], plans[-1][0], plans[0][0]
+        ),
+        lab_topics=_named(read, data, "lab_topics", None),
+        dedicated_share=read.number(prefiguration, "dedicated_share", "prefiguration", 0, 1),
+        blocks_from=read.number(prefiguration, "blocks_from", "prefiguration", 0, 1),
+        rituals=tuple(rituals),
+        checklist=tuple(checklist),
+        budgets=tuple(budgets),
+        mission_days=(float(mission[0]), float(mission[1])),
+    )
+
+
+def load_rules(template_dir: str | Path) -> ProgrammeRules:
+    """Read and validate `template_dir / "programme.yaml"`."""
+    import yaml
+
+    path = Path(template_dir) / "programme.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise TemplateError(f"{path}: fichier illisible : {error.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise TemplateError(f"{where}: YAML invalide : {getattr(error, 'problem', error)}") from None
+    return parse_rules(data, str(path))

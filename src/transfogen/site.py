@@ -1,0 +1,116 @@
+"""The kit as a static HTML site (`site/`), navigable offline from `site/index.html`.
+
+Every Markdown file of the kit becomes one page; links between Markdown files become links between
+pages. Markdown is rendered with raw HTML disabled, so profile data can never inject markup.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+SITE_DIR = "site"
+CSS_NAME = "style.css"
+
+# (path of the page inside site/, label) — the sections of the kit, in reading order.
+SECTIONS = (
+    ("index.html", "Accueil"),
+    ("programme.html", "Programme"),
+    ("calendrier/calendrier.html", "Calendrier"),
+    ("roles/index.html", "Rôles"),
+    ("seances/index.html", "Séances"),
+    ("methodes/index.html", "Méthodes"),
+    ("documents/index.html", "Documents"),
+    ("principes.html", "Principes"),
+    ("glossaire.html", "Glossaire"),
+)
+INDEX_TITLES = {
+    "roles": "Les rôles",
+    "seances": "Les séances",
+    "methodes": "Les méthodes",
+    "documents": "Les documents",
+}
+_MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"#]*?)\.md(#[^"]*)?"')
+_FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
+
+
+def _page_links(html: str) -> str:
+    """Relative links to Markdown files point to their pages."""
+    return _MD_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+
+
+def _title_and_body(text: str, fallback: str) -> tuple[str, str]:
+    match = _FIRST_H1.match(text)
+    if match:
+        return match.group(1).strip(), text[match.end():]
+    return fallback, text
+
+
+def _relative(target: str, page: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def build_site(kit: Path, context: dict) -> None:
+    from transfogen.html import page, sheet_html, stylesheet
+    from transfogen.markup import render_inline, render_markdown
+    from transfogen.sheets import parse_sheet
+
+    site = kit / SITE_DIR
+    site.mkdir(parents=True, exist_ok=True)
+    (site / CSS_NAME).write_text(stylesheet(), encoding="utf-8", newline="\n")
+    name = context["collectivity"]["name"]
+    sources = sorted(
+        p for p in kit.rglob("*.md") if p.relative_to(kit).parts[0] not in (SITE_DIR, ".transfogen")
+    )
+    pages: dict[str, tuple[str, str]] = {}  # page path → (title, body html)
+    for source in sources:
+        rel = source.relative_to(kit).as_posix()
+        text = source.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            sheet = parse_sheet(text, str(source))
+            title, body = str(sheet.meta["title"]), sheet_html(sheet)
+        else:
+            title, markdown = _title_and_body(text, source.stem)
+            body = render_markdown(markdown)
+        target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
+        pages[target] = (title, _page_links(body))
+    if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
+        pages["LISEZMOI.html"] = pages["index.html"]
+
+    for folder, title in INDEX_TITLES.items():
+        entries = sorted((path, t) for path, (t, _) in pages.items() if path.startswith(folder + "/"))
+        if entries:
+            items = "\n".join(
+                f'<li><a href="{_relative(path, folder + "/index.html")}">{render_inline(t)}</a></li>'
+                for path, t in entries
+            )
+            pages[f"{folder}/index.html"] = (title, f"<ul class=\"sommaire\">\n{items}\n</ul>")
+
+    sections = [(path, label) for path, label in SECTIONS if path in pages]
+    for path, (title, body) in sorted(pages.items()):
+        nav = [(_relative(target, path), label) for target, label in sections]
+        current = next((_relative(t, path) for t, _ in sections if path == t or (t.endswith("/index.html") and path.startswith(t[:-10]))), None)
+        html = page(
+            title,
+            body,
+            nav=nav,
+            current=current,
+            css_href=_relative(CSS_NAME, path),
+            home_href=_relative("index.html", path),
+            collectivity=name,
+        )
+        out = site / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8", newline="\n")
+
+    # The kit's own front door: the home page, with its links pointing into site/.
+    title, body = pages.get("index.html", ("Kit du programme", ""))
+    prefixed = re.sub(r'href="(?![a-z][a-z0-9+.-]*:|#|/)', f'href="{SITE_DIR}/', body)
+    nav = [(f"{SITE_DIR}/{target}", label) for target, label in sections]
+    (kit / "index.html").write_text(
+        page(title, prefixed, nav=nav, current=f"{SITE_DIR}/index.html", css_href=f"{SITE_DIR}/{CSS_NAME}",
+             home_href="index.html", collectivity=name),
+        encoding="utf-8",
+        newline="\n",
+    )

@@ -1,0 +1,270 @@
+"""`transfogen new`: the kit a coordinator opens, prints and runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from transfogen.api import plan_profile
+from transfogen.cli import main
+from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
+from transfogen.fr import jours_fr
+from transfogen.kit import cookiecutter_defaults, generate_kit
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO / "templates" / "transfo"
+ROLES = ("residents", "ambassadeurs", "relais", "agent-pilote", "coordination", "commanditaire", "elus", "services", "usagers")
+DOCUMENTS = (
+    "convention-de-partenariat", "lettre-de-mission-ambassadeur", "appel-a-ambassadeurs",
+    "invitation-comite-de-pilotage", "compte-rendu-comite-de-pilotage", "brief-de-cas", "note-de-fin-de-programme",
+)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.targets.append(attributes[name])
+
+
+def _profile(tmp_path: Path, **changes) -> Path:
+    data = yaml.safe_load((REPO / "examples" / "strasbourg.yaml").read_text(encoding="utf-8"))
+    for dotted, value in changes.items():
+        node = data
+        *parents, last = dotted.split(".")
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    path = tmp_path / "profil.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_every_example_kit_has_the_whole_structure(kits, examples_dir):
+    for name, kit in kits.items():
+        programme = plan_profile(examples_dir / f"{name}.yaml")
+        for path in ("LISEZMOI.md", "index.html", "programme.md", "principes.md", "glossaire.md",
+                     "calendrier/calendrier.ics", "calendrier/calendrier.csv", "calendrier/calendrier.md",
+                     "roles/matrice-des-responsabilites.md", "site/index.html", "site/style.css",
+                     ".transfogen/profil.yaml", ".transfogen/gabarit.json"):
+            assert (kit / path).is_file(), f"{name}: {path} manque"
+        assert sorted(p.stem for p in (kit / "roles").glob("*.md")) == sorted([*ROLES, "matrice-des-responsabilites"])
+        assert sorted(p.stem for p in (kit / "documents").glob("*.md")) == sorted(DOCUMENTS)
+        sheets = sorted(p.name for p in (kit / "seances").glob("*.md"))
+        assert sheets == [f"seance-{s.number:02d}.md" for s in programme.sessions], name
+        assert len(list((kit / "methodes").glob("*.md"))) >= 24
+        assert (kit / ".transfogen" / "profil.yaml").read_bytes() == (examples_dir / f"{name}.yaml").read_bytes()
+
+
+def test_kit_is_tailored_to_its_collectivity(kits, examples_dir):
+    for name, kit in kits.items():
+        programme = plan_profile(examples_dir / f"{name}.yaml")
+        profile = programme.profile
+        for page in ("LISEZMOI.md", "programme.md", "documents/convention-de-partenariat.md", "roles/ambassadeurs.md"):
+            assert profile.collectivity.name in (kit / page).read_text(encoding="utf-8"), f"{name}: {page}"
+        programme_md = (kit / "programme.md").read_text(encoding="utf-8")
+        for case in profile.cases:
+            if any(s.case == profile.cases.index(case) + 1 for s in programme.sessions):
+                assert case.title in programme_md
+        for session in programme.sessions:
+            sheet = (kit / f"seances/seance-{session.number:02d}.md").read_text(encoding="utf-8")
+            assert jours_fr(session.days) in sheet, f"{name} séance {session.number}: dates"
+            if session.site:
+                assert session.site in sheet
+            if session.case is not None and session.case <= len(profile.cases):
+                assert profile.cases[session.case - 1].title in sheet
+        ambassadors = next(b for b in programme.budgets if b.role == "ambassadeurs")
+        from transfogen.fr import jours
+        assert jours(ambassadors.days) in (kit / "roles/ambassadeurs.md").read_text(encoding="utf-8")
+
+
+def test_every_internal_link_of_the_site_resolves(kits):
+    for name, kit in kits.items():
+        pages = [kit / "index.html", *sorted((kit / "site").rglob("*.html"))]
+        assert len(pages) > 40
+        ids: dict[Path, set[str]] = {}
+        links: list[tuple[Path, str]] = []
+        for page in pages:
+            parser = _Links()
+            parser.feed(page.read_text(encoding="utf-8"))
+            ids[page.resolve()] = parser.ids
+            links += [(page, target) for target in parser.targets]
+        for page, target in links:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+                assert not target.startswith(("http:", "https:", "javascript:")), f"{name}: {page}: {target}"
+                continue
+            path, _, fragment = target.partition("#")
+            resolved = (page.parent / path).resolve() if path else page.resolve()
+            assert resolved.is_file(), f"{name}: {page.relative_to(kit)} → {target}"
+            if fragment and resolved.suffix == ".html":
+                if resolved not in ids:
+                    parser = _Links()
+                    parser.feed(resolved.read_text(encoding="utf-8"))
+                    ids[resolved] = parser.ids
+                assert fragment in ids[resolved], f"{name}: {page.relative_to(kit)} → {target}"
+
+
+def test_profile_data_is_never_code_and_never_markup(tmp_path):
+    name = "<script>alert(1)</script> {{ 7*7 }} {% raw %}"
+    case = "{{ cycler.__init__.__globals__.os.getpid() }}"
+    profile = _profile(tmp_path, **{"collectivity.name": name})
+    data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+    data["cases"][0]["title"] = case
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    kit = generate_kit(profile, tmp_path / "kit")
+    readme = (kit / "LISEZMOI.md").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in readme and "{% raw %}" in readme and "49" not in readme.split("\n")[0]
+    assert case in (kit / "programme.md").read_text(encoding="utf-8")
+    for page in [kit / "index.html", *(kit / "site").rglob("*.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)</script>" not in html, page
+        assert "<script" not in html, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (kit / "site" / "programme.html").read_text(encoding="utf-8")
+
+
+def test_two_runs_give_identical_bytes(tmp_path, examples_dir):
+    first = generate_kit(examples_dir / "paris.yaml", tmp_path / "a")
+    second = generate_kit(examples_dir / "paris.yaml", tmp_path / "b")
+    assert _files(first) == _files(second)
+
+
+def test_a_failed_run_leaves_nothing_behind(tmp_path, examples_dir):
+    broken = tmp_path / "gabarit"
+    shutil.copytree(TEMPLATE, broken)
+    (broken / "roles" / "elus.md").write_text("# Élus\n\n{{ kit.collectivity.nom_inexistant }}\n", encoding="utf-8")
+    out = tmp_path / "sortie" / "kit"
+    with pytest.raises(TemplateError) as error:
+        generate_kit(examples_dir / "metz.yaml", out, template_dir=broken)
+    assert "roles/elus.md" in str(error.value)
+    assert not out.exists()
+    assert list((tmp_path / "sortie").iterdir()) == []
+
+
+def test_a_non_empty_folder_is_refused_without_force(tmp_path, examples_dir):
+    out = tmp_path / "kit"
+    out.mkdir()
+    (out / "notes.txt").write_text("mes notes", encoding="utf-8")
+    with pytest.raises(OutputExistsError):
+        generate_kit(examples_dir / "metz.yaml", out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mes notes"
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(out)])
+    assert result.exit_code == 1 and "--force" in result.stderr and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "notes.txt").exists() and (out / "LISEZMOI.md").is_file()
+
+
+def test_nothing_is_written_to_home_and_cookiecutterrc_is_ignored(tmp_path, examples_dir):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".cookiecutterrc").write_text(
+        "default_context:\n  slug: detourne\nreplay_dir: " + str(home / "replay") + "\n", encoding="utf-8"
+    )
+    before = _files(home)
+    env = {**os.environ, "HOME": str(home), "COOKIECUTTER_CONFIG": str(home / ".cookiecutterrc")}
+    for out in ("a", "b"):
+        done = subprocess.run(
+            [sys.executable, "-m", "transfogen", "new", str(examples_dir / "lille.yaml"), "-o", str(tmp_path / out)],
+            env=env, capture_output=True, text=True, cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        env = {**os.environ}  # the second run uses the real environment: the kits must not differ
+    assert _files(home) == before
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_plain_cookiecutter_renders_the_template(tmp_path):
+    cookiecutter = Path(sys.executable).with_name("cookiecutter")
+    env = {**os.environ, "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [str(cookiecutter), str(TEMPLATE), "--no-input", "-o", str(tmp_path / "out")],
+        env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (kit,) = (tmp_path / "out").iterdir()
+    assert "Eurométropole de Strasbourg" in (kit / "LISEZMOI.md").read_text(encoding="utf-8")
+    assert (kit / "documents" / "lettre-de-mission-ambassadeur.md").is_file()
+
+
+def test_cookiecutter_json_matches_the_templates_example():
+    stored = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+    example = yaml.safe_load((TEMPLATE / "transfogen.yaml").read_text(encoding="utf-8"))["example"]
+    fresh = json.loads(json.dumps(cookiecutter_defaults(TEMPLATE, REPO / "examples" / f"{example}.yaml")))
+    assert stored == fresh, "cookiecutter.json est périmé : lancez python scripts/refresh_cookiecutter_json.py"
+
+
+def test_the_cookiecutter_sandbox_seam_is_where_we_patch_it():
+    import cookiecutter.generate
+    import cookiecutter.hooks
+    import cookiecutter.prompt
+    import cookiecutter.utils
+
+    for module in (cookiecutter.generate, cookiecutter.hooks, cookiecutter.prompt):
+        assert module.create_env_with_context is cookiecutter.utils.create_env_with_context
+
+
+def test_a_skeleton_escape_is_stopped_by_the_sandbox(tmp_path, examples_dir):
+    hostile = tmp_path / "gabarit"
+    shutil.copytree(TEMPLATE, hostile)
+    (hostile / "{{cookiecutter.slug}}" / "glossaire.md").write_text(
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(tmp_path / "pwned") + "') }}\n", encoding="utf-8"
+    )
+    with pytest.raises(UnsafeTemplateError) as error:
+        generate_kit(examples_dir / "metz.yaml", tmp_path / "kit", template_dir=hostile)
+    assert str(hostile) in str(error.value)
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "kit").exists()
+
+
+def test_new_asks_the_questions_when_no_profile_is_given(tmp_path):
+    answers = "\n".join([
+        "Ville d'Arles",  # name
+        "commune",
+        "99",  # unknown department: asked again
+        "13",
+        "Hôtel de ville, Espace Van Gogh",  # sites
+        "",  # network
+        "2027-02-30",  # impossible date: asked again
+        "2027-03-01",
+        "12",
+        "2",
+        "mar, mer, jeudi",
+        "y",
+        "3",
+        "18",
+        "Accueil en mairie annexe",
+        "Direction de la relation aux usagers",
+        "",
+    ]) + "\n"
+    result = CliRunner().invoke(main, ["new", "-o", str(tmp_path / "arles")], input=answers)
+    assert result.exit_code == 0, result.output
+    kit = tmp_path / "arles"
+    saved = yaml.safe_load((kit / ".transfogen" / "profil.yaml").read_text(encoding="utf-8"))
+    assert saved["collectivity"]["department"] == "13"
+    assert saved["program"]["weekdays"] == ["tue", "wed", "thu"]
+    assert saved["cases"] == [{"title": "Accueil en mairie annexe", "service": "Direction de la relation aux usagers"}]
+    assert "Ville d'Arles" in (kit / "LISEZMOI.md").read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["new", str(kit / ".transfogen" / "profil.yaml"), "-o", str(tmp_path / "bis")])
+    assert again.exit_code == 0, again.output
+    assert _files(tmp_path / "bis") == _files(kit)
