@@ -52,37 +52,47 @@ INVALID_PAGE = CLEAN_PAGE.replace(
 )
 
 
-@pytest.fixture
-def site(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
     pages = {"clean.html": CLEAN_PAGE, "inaccessible.html": INACCESSIBLE_PAGE, "invalid.html": INVALID_PAGE}
     for name, text in pages.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("<p>pas une page", encoding="utf-8")
-    return tmp_path
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "notes.txt").write_text("<p>pas une page", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def vnu_report(site):
+    """The checker run once on the whole folder, as the site tests run it."""
+    require_or_skip("vnu")
+    return vnu_errors(site)
+
+
+@pytest.fixture(scope="module")
+def axe_report(site):
+    require_or_skip("axe")
+    return axe_violations([site / "clean.html", site / "inaccessible.html"])
 
 
 @pytest.mark.browser
-def test_vnu_reports_unclosed_element_with_file_and_line(site):
-    require_or_skip("vnu")
-    errors = vnu_errors([site / "invalid.html"])
-    assert errors, "vnu found nothing wrong in a page with an unclosed <div>"
+def test_vnu_reports_unclosed_element_with_file_and_line(site, vnu_report):
     page = site / "invalid.html"
-    assert f"{page}:12:16: Unclosed element “div”." in errors, errors
-    assert all(error.startswith(f"{page}:") for error in errors), errors
+    assert f"{page}:12:16: Unclosed element “div”." in vnu_report, vnu_report
 
 
 @pytest.mark.browser
-def test_vnu_accepts_a_valid_page(site):
-    require_or_skip("vnu")
-    assert vnu_errors(site / "clean.html") == []
-
-
-@pytest.mark.browser
-def test_vnu_checks_every_html_page_of_a_folder_and_skips_other_files(site):
-    require_or_skip("vnu")
-    failing = {error.split(":", 1)[0] for error in vnu_errors(site)}
-    # The missing alt is an HTML error too; notes.txt is not a page and must not be reported.
+def test_vnu_checks_every_html_page_of_a_folder_and_skips_other_files(site, vnu_report):
+    failing = {error.split(":", 1)[0] for error in vnu_report}
+    # The missing alt is an HTML error too; the clean page passes; notes.txt is not a page.
     assert failing == {str(site / "invalid.html"), str(site / "inaccessible.html")}
+
+
+@pytest.mark.browser
+def test_vnu_checks_a_list_of_files(site):
+    require_or_skip("vnu")
+    errors = vnu_errors([site / "clean.html", site / "invalid.html"])
+    assert errors and all(error.startswith(f"{site / 'invalid.html'}:") for error in errors), errors
 
 
 def test_vnu_refuses_to_check_nothing():
@@ -91,25 +101,20 @@ def test_vnu_refuses_to_check_nothing():
 
 
 @pytest.mark.browser
-def test_axe_reports_missing_alt_and_unlabelled_checkbox(site):
-    require_or_skip("axe")
+def test_axe_reports_missing_alt_and_unlabelled_checkbox(site, axe_report):
     page = site / "inaccessible.html"
-    violations = axe_violations([page])[page]
-    by_rule = {violation["id"]: violation for violation in violations}
+    by_rule = {violation["id"]: violation for violation in axe_report[page]}
     assert by_rule["image-alt"]["targets"] == ["#plan"]
     assert by_rule["image-alt"]["impact"] == "critical"
     assert by_rule["label"]["targets"] == ["#salle"]
-    report = describe_violations({page: violations}, root=site)
+    report = describe_violations({page: axe_report[page]}, root=site)
     assert "inaccessible.html: image-alt (critical) at #plan: " in report
 
 
 @pytest.mark.browser
-def test_axe_gives_every_page_an_entry_and_passes_a_clean_page(site):
-    require_or_skip("axe")
-    results = axe_violations([site / "clean.html", site / "inaccessible.html"])
-    assert set(results) == {site / "clean.html", site / "inaccessible.html"}
-    assert results[site / "clean.html"] == []
-    assert results[site / "inaccessible.html"]
+def test_axe_gives_every_page_an_entry_and_passes_a_clean_page(site, axe_report):
+    assert set(axe_report) == {site / "clean.html", site / "inaccessible.html"}
+    assert axe_report[site / "clean.html"] == []
 
 
 @pytest.mark.browser

@@ -28,6 +28,7 @@ DOCX_FOLDERS = ("seances", "methodes", "roles", "documents")  # what gets one .d
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
 _HREF = re.compile(r'href="([^"]*)"')
 _ID = re.compile(r' (id|aria-labelledby)="([^"]+)"')
+_MISSING = "l'export {what} demande {package} : installez-le avec « pip install 'transfogen[export]' »"
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -206,7 +207,12 @@ def export_pdf(kit: Path, out: Path, sheet: Path | None = None, force: bool = Fa
 def _pdf_bytes(document: str, kit: Path) -> bytes:
     import logging
 
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except ImportError:
+        raise TransfogenError(_MISSING.format(what="PDF", package="WeasyPrint")) from None
+    except OSError as error:  # WeasyPrint is installed but Pango is not
+        raise TransfogenError(f"l'export PDF ne trouve pas la bibliothèque Pango ({error})") from None
 
     # WeasyPrint logs every CSS property it ignores (screen-only rules of style.css): not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -303,3 +309,347 @@ def _local_links(html: str, chapter: Chapter, anchors: dict[str, str]) -> str:
         return match.group(0)
 
     return _ID.sub(lambda m: f' {m.group(1)}="{prefix}--{m.group(2)}"', _HREF.sub(href, html))
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+
+def export_docx(kit: Path, out: Path, sheet: Path | None = None, force: bool = False) -> list[Path]:
+    """Write editable Word files. With `sheet`: that one file at `out`. Without: `out` is a folder
+    that mirrors the kit, one .docx per session, method and role sheet and per founding document
+    (`out/seances/seance-01.docx`, `out/documents/…`). Returns the files written, in kit order."""
+    info = kit_info(kit)
+    if sheet is not None:
+        jobs = [(_load(kit, sheet_in_kit(kit, sheet)), out)]
+    else:
+        jobs = [
+            (chapter, out / (chapter.rel[:-3] + ".docx"))
+            for chapter in chapters(kit)
+            if chapter.rel.split("/")[0] in DOCX_FOLDERS
+        ]
+        if not jobs:
+            raise TransfogenError(f"{kit} : aucune fiche ni aucun document à exporter")
+    _refuse_existing([target for _, target in jobs], force)
+    exported = {chapter.rel for chapter, _ in jobs} if sheet is None else set()
+    for chapter, target in jobs:
+        _write_atomically(target, _fixed_zip(_docx_bytes(info, chapter, exported), info.start))
+    return [target for _, target in jobs]
+
+
+def _fixed_zip(data: bytes, day: datetime.date) -> bytes:
+    # python-docx stamps each zip entry with the current time; a fixed stamp makes files reproducible.
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    source, result = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(zipfile.ZipInfo(item.filename, stamp), source.read(item.filename), zipfile.ZIP_DEFLATED)
+    return result.getvalue()
+
+
+def _docx_bytes(info: KitInfo, chapter: Chapter, exported: set[str]) -> bytes:
+    try:
+        from docx import Document
+    except ImportError:
+        raise TransfogenError(_MISSING.format(what="Word", package="python-docx")) from None
+
+    document = Document()
+    when = datetime.datetime.combine(info.start, datetime.time())
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = chapter.title, info.collectivity, info.collectivity
+    properties.created = properties.modified = properties.last_printed = when
+    properties.language, properties.revision = "fr-FR", 1
+    properties.subject = f"Kit du programme — {info.collectivity}"
+    section = document.sections[0]
+    section.header.paragraphs[0].text = f"{info.collectivity} — {chapter.title}"
+    writer = _DocxWriter(document, chapter.rel, exported)
+    writer.heading(chapter.title, 1)
+    if chapter.sheet is not None and chapter.sheet.kind == "methode":
+        writer.method_facts(chapter.sheet.meta)
+    elif chapter.sheet is not None:
+        writer.session_facts(chapter.sheet.meta)
+    writer.markdown(chapter.markdown)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+_CHECKBOX = re.compile(r"<input[^>]*type=\"checkbox\"")
+
+
+class _DocxWriter:
+    """Turns Markdown tokens and sheet front matter into Word paragraphs, lists and tables."""
+
+    def __init__(self, document, rel: str, exported: set[str]):
+        self.document, self.rel, self.exported = document, rel, exported
+        self.style_ids: dict[str, str] = {}
+
+    def paragraph(self, style: str | None = None):
+        """A new paragraph; the style id is looked up once, as python-docx scans every style per lookup."""
+        paragraph = self.document.add_paragraph()
+        if style:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
+        return paragraph
+
+    # Structured front matter, in the same order as the HTML page (transfogen.html.sheet_html).
+
+    def method_facts(self, meta: dict) -> None:
+        from transfogen.html import minutes_fr
+        from transfogen.sheets import schema
+
+        names = schema()
+
+        def labels(category: str) -> str:
+            return ", ".join(names[category][value] for value in meta.get(category, ()))
+
+        rows = [("Famille", names["families"][meta["family"]]), ("Phases", labels("phases"))]
+        if meta.get("stages"):
+            rows.append(("Étapes de cas", labels("stages")))
+        if meta.get("lab_topics"):
+            rows.append(("Thèmes du labo", labels("lab_topics")))
+        rows += [
+            ("Durée", minutes_fr(meta["duration"])),
+            ("Groupe", f"de {meta['group']['min']} à {meta['group']['max']} personnes"),
+            ("Rôles", labels("roles")),
+            ("Objectif", meta["purpose"]),
+            ("Livrable", meta["output"]),
+        ]
+        self.facts_table("La méthode en bref", rows)
+        self.heading("Avant l'atelier", 2)
+        self.items(meta["prerequisites"])
+        self.heading("Matériel et lieu", 2)
+        self.items(meta["materials"])
+        self.inline_paragraph(f"**Lieu :** {meta['place']}")
+        self.heading("Déroulé", 2)
+        rows, elapsed = [], 0
+        for step in meta["steps"]:
+            rows.append([f"{elapsed // 60}:{elapsed % 60:02d}", minutes_fr(step["minutes"]), step["title"], step["detail"]])
+            elapsed += step["minutes"]
+        self.table(["Début", "Durée", "Étape", "Ce qui se passe"], rows, widths=(1.6, 1.9, 4.0, 8.5))
+        self.inline_paragraph(f"Durée totale : {minutes_fr(elapsed)}.")
+        self.heading("Variantes", 2)
+        self.items([f"**{label} :** {meta['variants'][key]}" for key, label in names["variants"].items()])
+        self.heading("Points de vigilance", 2)
+        self.items(meta["vigilance"])
+        self.heading("À documenter", 2)
+        self.items(meta["documentation"])
+        self.heading("Et ensuite", 2)
+        self.inline_paragraph(meta["next"])
+        self.heading("Source", 2)
+        self.inline_paragraph(meta["source"])
+
+    def session_facts(self, meta: dict) -> None:
+        from transfogen.html import dates_fr, minutes_fr
+        from transfogen.sheets import schema
+
+        names = schema()
+        rows = [
+            ("Séance", f"n° {meta['number']}"),
+            ("Dates", dates_fr(meta["dates"])),
+            ("Lieu", meta["place"]),
+            ("Phase", names["phases"][meta["phase"]]),
+            ("Durée de travail", minutes_fr(meta["duration"])),
+        ]
+        if meta.get("stage"):
+            rows.append(("Étape du cas", names["stages"][meta["stage"]]))
+        if meta.get("lab_topic"):
+            rows.append(("Thème du labo", names["lab_topics"][meta["lab_topic"]]))
+        self.facts_table("La séance en bref", rows)
+
+    # Building blocks.
+
+    def heading(self, text: str, level: int):
+        paragraph = self.paragraph(f"Heading {min(max(level, 1), 9)}")
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def inline_paragraph(self, markdown: str, style: str | None = None):
+        paragraph = self.paragraph(style)
+        self.inline(paragraph, _inline_children(markdown))
+        return paragraph
+
+    def items(self, values: list[str]) -> None:
+        if not values:
+            self.paragraph().add_run("Aucun.")
+        for value in values:
+            self.inline_paragraph(value, style="List Bullet")
+
+    def facts_table(self, caption: str, rows: list[tuple[str, str]]) -> None:
+        self.paragraph("Caption").add_run(caption)
+        table = self.document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, value in rows:
+            cells = table.add_row().cells
+            cells[0].paragraphs[0].add_run(label).bold = True
+            self.inline(cells[1].paragraphs[0], _inline_children(str(value)))
+        _widths(table, (4.0, 12.0))
+
+    def table(self, header: list, rows: list[list], inline_tokens: bool = False, widths=None) -> None:
+        """A table whose first row is a real header row (repeated on each printed page)."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        table = self.document.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        for cell, value in zip(table.rows[0].cells, header):
+            self.inline(cell.paragraphs[0], value if inline_tokens else _inline_children(str(value)), bold=True)
+        flag = OxmlElement("w:tblHeader")
+        flag.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(flag)
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row):
+                self.inline(cell.paragraphs[0], value if inline_tokens else _inline_children(str(value)))
+        if widths:
+            _widths(table, widths)
+
+    def inline(self, paragraph, children, bold: bool = False) -> None:
+        strong, emphasis, link = 0, 0, None
+        for child in children:
+            kind = child.type
+            if kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
+            elif kind == "em_open":
+                emphasis += 1
+            elif kind == "em_close":
+                emphasis -= 1
+            elif kind == "link_open":
+                link = (str(child.attrs.get("href", "")), [])
+            elif kind == "link_close" and link is not None:
+                address = self.address(link[0])
+                if address and address != "".join(link[1]):
+                    paragraph.add_run(f" ({address})")
+                link = None
+            elif kind in ("softbreak",):
+                paragraph.add_run(" ")
+            elif kind == "hardbreak":
+                paragraph.add_run().add_break()
+            elif kind == "html_inline":
+                if _CHECKBOX.match(child.content):
+                    # The text that follows starts with the space.
+                    paragraph.add_run("☑" if "checked" in child.content else "☐")
+            elif kind in ("text", "code_inline", "image"):
+                text = child.content
+                run = paragraph.add_run(text)
+                run.bold = bool(strong) or bold or None
+                run.italic = bool(emphasis) or None
+                if kind == "code_inline":
+                    run.font.name = "DejaVu Sans Mono"
+                if link is not None:
+                    link[1].append(text)
+
+    def address(self, href: str) -> str:
+        """What a reader of the paper or Word file needs to find a link's target."""
+        if _EXTERNAL.match(href):
+            return href.removeprefix("mailto:")
+        if href.startswith("#") or not href:
+            return ""
+        path, _, _ = href.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.rel), path))
+        if target in self.exported:
+            target = target[:-3] + ".docx"
+        return target
+
+    # Markdown blocks.
+
+    def markdown(self, text: str) -> None:
+        from transfogen.markup import _markdown
+
+        tokens = _markdown().parse(text)
+        lists: list[tuple[str, int | None]] = []  # (style, numbering id) of each open list
+        table: list[list] | None = None
+        item_start, quote = False, 0
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            if kind == "heading_open":
+                paragraph = self.heading("", int(token.tag[1]))
+                self.inline(paragraph, tokens[index + 1].children or [])
+                index += 2
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                depth = min(len(lists) + 1, 3)
+                suffix = "" if depth == 1 else f" {depth}"
+                if "contains-task-list" in str(token.attrs.get("class", "")):
+                    lists.append((f"List Continue{suffix}", None))
+                elif kind == "bullet_list_open":
+                    lists.append((f"List Bullet{suffix}", None))
+                else:
+                    lists.append((f"List Number{suffix}", self.new_numbering(f"List Number{suffix}")))
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "list_item_open":
+                item_start = True
+            elif kind == "paragraph_open" and table is None:
+                style, numbering = None, None
+                if lists:
+                    style, numbering = lists[-1]
+                    if not item_start:
+                        style, numbering = "List Continue" + ("" if len(lists) == 1 else f" {min(len(lists), 3)}"), None
+                elif quote:
+                    style = "Quote"
+                paragraph = self.paragraph(style)
+                if numbering is not None:
+                    _number(paragraph, numbering)
+                self.inline(paragraph, tokens[index + 1].children or [])
+                item_start = False
+                index += 2
+            elif kind == "blockquote_open":
+                quote += 1
+            elif kind == "blockquote_close":
+                quote -= 1
+            elif kind == "table_open":
+                table = []
+            elif kind == "tr_open" and table is not None:
+                table.append([])
+            elif kind in ("th_open", "td_open") and table is not None:
+                table[-1].append(tokens[index + 1].children or [])
+                index += 1
+            elif kind == "table_close" and table is not None:
+                if table:
+                    self.table(table[0], table[1:], inline_tokens=True)
+                table = None
+            elif kind in ("fence", "code_block"):
+                for line in token.content.rstrip("\n").split("\n"):
+                    self.paragraph("No Spacing").add_run(line).font.name = "DejaVu Sans Mono"
+            index += 1
+
+    def new_numbering(self, style: str) -> int | None:
+        """A fresh numbering instance for one ordered list, so that each list starts again at 1."""
+        try:
+            numbering = self.document.part.numbering_part.element
+            num_pr = self.document.styles[style].element.pPr.numPr
+            abstract = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+        except (AttributeError, KeyError):
+            return None  # a style without numbering: the list keeps Word's default behaviour
+        num = numbering.add_num(abstract)
+        num.add_lvlOverride(ilvl=num_pr.ilvl.val if num_pr.ilvl is not None else 0).add_startOverride(1)
+        return num.numId
+
+
+def _widths(table, centimetres) -> None:
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _number(paragraph, numbering: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_numId().val = numbering
+    num_pr.get_or_add_ilvl().val = 0
+
+
+def _inline_children(markdown: str) -> list:
+    from transfogen.markup import _markdown
+
+    tokens = _markdown().parseInline(markdown)
+    return tokens[0].children or [] if tokens else []

@@ -8,7 +8,8 @@ config are redirected into it).
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -81,9 +82,24 @@ def _render_skeleton(template: Template, context: dict, work: Path, trust: bool)
     except SecurityError as error:
         raise UnsafeTemplateError(f"{template.root}: opération interdite par le bac à sable : {error}") from None
     except (CookiecutterException, JinjaError) as error:
-        cause = error.__cause__ or error.__context__ or error
-        raise TemplateError(f"{template.root}: le squelette ne se génère pas : {cause}") from None
+        raise TemplateError(_skeleton_error(template, error)) from error
+    except OSError as error:
+        raise TemplateError(f"{template.root}: le squelette ne se génère pas : {error}") from None
     return Path(generated)
+
+
+def _skeleton_error(template: Template, error: Exception) -> str:
+    """`file:line: message` for an error cookiecutter met in a skeleton file."""
+    from transfogen.sandbox import error_line
+
+    # cookiecutter wraps an error met in a file as "Unable to create file '<path in the skeleton>'".
+    wrapped = re.fullmatch(r"Unable to create file '(.+)'", str(getattr(error, "message", "")))
+    cause = getattr(error, "error", None) or error.__cause__ or error.__context__ or error
+    if not wrapped:
+        return f"{template.skeleton}: le squelette ne se génère pas : {cause}"
+    relative = wrapped[1]
+    line = error_line(cause, {relative, f"./{relative}", "<template>"})
+    return f"{template.skeleton / relative}:{line or 1}: {getattr(cause, 'message', None) or cause}"
 
 
 def _check_skeleton_names(template: Template, context: dict) -> None:
@@ -125,19 +141,19 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
     from jinja2.exceptions import SecurityError
 
     from transfogen.composer import compose
-    from transfogen.sandbox import item_environment
+    from transfogen.sandbox import error_line, item_environment
 
     env = item_environment(template.root)
 
     def render(name: str, **variables: Any) -> str:
+        path = template.root / name
         try:
             return env.get_template(name).render(kit=context, **variables)
         except SecurityError as error:
-            raise UnsafeTemplateError(f"{template.root / name}: opération interdite par le bac à sable : {error}") from None
+            raise UnsafeTemplateError(f"{path}: opération interdite par le bac à sable : {error}") from None
         except JinjaError as error:
-            line = getattr(error, "lineno", None)
-            where = f"{template.root / name}:{line}" if line else str(template.root / name)
-            raise TemplateError(f"{where}: {error}") from None
+            line = error_line(error, {str(path), os.path.join(str(template.root), name)})
+            raise TemplateError(f"{path}:{line or 1}: {error}") from None
 
     for path in sorted((template.root / "roles").glob("*.md")):
         _write(kit / "roles" / path.name, render(f"roles/{path.name}", role_id=path.stem))

@@ -356,8 +356,30 @@ def _budgets(sessions, events, rules: ProgrammeRules) -> list[RoleBudget]:
     return budgets
 
 
+def _apply_shape(profile: Profile, rules: ProgrammeRules) -> tuple[Profile, list[str]]:
+    """The profile with the template's fixed shape applied, and a French note for each value it overrides."""
+    shape, settings = rules.shape, profile.program
+    changes, notes = {}, []
+    if shape.months is not None and shape.months != settings.months:
+        changes["months"] = shape.months
+        notes.append(f"{shape.months} mois (le profil en demande {settings.months})")
+    if shape.session_days is not None and shape.session_days != settings.session_days:
+        changes["session_days"] = shape.session_days
+        notes.append(f"des séances de {jours(shape.session_days)} (le profil en demande {jours(settings.session_days)})")
+    if shape.weekdays is not None and shape.weekdays != settings.weekdays:
+        changes["weekdays"] = shape.weekdays
+        asked = enumeration([WEEKDAY_NAMES[i] for i in settings.weekdays])
+        notes.append(f"les jours {enumeration([WEEKDAY_NAMES[i] for i in shape.weekdays])} (le profil en demande : {asked})")
+    if not changes:
+        return profile, []
+    # Programme.profile carries the values actually planned, so every renderer shows the same shape.
+    shaped = replace(profile, program=replace(settings, **changes))
+    return shaped, [f"Le gabarit fixe la forme du programme : {enumeration(notes)}."]
+
+
 def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Programme:
     """Plan the whole programme for `profile`; deterministic, no I/O."""
+    profile, shape_notes = _apply_shape(profile, rules)
     settings = profile.program
     who = profile.collectivity
     cal = FrenchCalendar(who.department, who.school_zone, facts, settings.school_holidays)
@@ -365,7 +387,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     months = _months(settings.start, settings.months)
     programme_end = _month_end(*months[-1])
     warnings: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = shape_notes
 
     placed, skipped, position = _place_sessions(profile, slots)
     contents, lengths, allocation_warnings = _allocate(len(placed), rules, len(profile.cases))
@@ -376,7 +398,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         warnings.append(
             f"Trop peu de séances pour tous les cas pratiques : {enumeration(dropped)} "
             f"{'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'} "
-            f"(un cas demande au moins {rules.min_case_sessions} séances)."
+            f"(un cas demande au moins {rules.min_case_sessions} séance{'s' if rules.min_case_sessions > 1 else ''})."
         )
     if not profile.cases and lengths:
         notes.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transfogen.errors import TemplateError
+from transfogen.model import WEEKDAYS
 
 # The planner places sessions by these phase ids; a template may rename them, not remove them.
 PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")
@@ -61,6 +62,18 @@ class BudgetRule:
 
 
 @dataclass(frozen=True)
+class ProgrammeShape:
+    """What a template fixes of the programme's shape, whatever the profile asks (None: the profile's).
+
+    A residency, for instance, is always a few weeks on site over about four months.
+    """
+
+    months: int | None = None
+    session_days: int | None = None
+    weekdays: tuple[int, ...] | None = None  # date.weekday() numbers
+
+
+@dataclass(frozen=True)
 class ProgrammeRules:
     phases: tuple[PhaseRule, ...]
     launch_sessions: int
@@ -75,6 +88,7 @@ class ProgrammeRules:
     checklist: tuple[ChecklistItem, ...]
     budgets: tuple[BudgetRule, ...]
     mission_days: tuple[float, float]
+    shape: ProgrammeShape = ProgrammeShape()
 
     def phase(self, phase_id: str) -> PhaseRule:
         return next(p for p in self.phases if p.id == phase_id)
@@ -150,6 +164,27 @@ def _named(read: _Reader, data: dict, key: str, expected: tuple[str, ...] | None
     if expected is not None and sorted(ids) != sorted(expected):
         raise read.fail(key, f"identifiants attendus : {', '.join(expected)}")
     return tuple(items)
+
+
+def _shape(read: _Reader, data: dict) -> ProgrammeShape:
+    """The optional `shape:` section; each key it omits leaves the profile's value."""
+    if data.get("shape") is None:
+        return ProgrammeShape()
+    shape = read.mapping(data["shape"], "shape")
+    unknown = sorted(set(map(str, shape)) - {"months", "session_days", "weekdays"})
+    if unknown:
+        raise read.fail(f"shape.{unknown[0]}", "clé inconnue (connues : months, session_days, weekdays)")
+    weekdays = None
+    if "weekdays" in shape:
+        names = shape["weekdays"]
+        if not isinstance(names, list) or not names or any(name not in WEEKDAYS for name in names):
+            raise read.fail("shape.weekdays", f"liste de jours attendue parmi : {', '.join(WEEKDAYS)}")
+        weekdays = tuple(sorted({WEEKDAYS.index(name) for name in names}))
+    return ProgrammeShape(
+        months=read.integer(shape, "months", "shape", 1, 36) if "months" in shape else None,
+        session_days=read.integer(shape, "session_days", "shape", 1, 5) if "session_days" in shape else None,
+        weekdays=weekdays,
+    )
 
 
 def parse_rules(data: dict, path: str) -> ProgrammeRules:
@@ -278,6 +313,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         checklist=tuple(checklist),
         budgets=tuple(budgets),
         mission_days=(float(mission[0]), float(mission[1])),
+        shape=_shape(read, data),
     )
 
 

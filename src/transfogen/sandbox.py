@@ -69,3 +69,18 @@ def sandboxed_cookiecutter() -> Iterator[None]:
     finally:
         for module in modules:
             module.create_env_with_context = original
+
+
+def error_line(error: BaseException, filenames: set[str]) -> int | None:
+    """The template line a Jinja error comes from.
+
+    Syntax errors carry it; errors met while rendering (an undefined variable) only leave it in the
+    traceback, in the frames of the compiled template, which bear the template's file name.
+    """
+    line = getattr(error, "lineno", None)
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename in filenames:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line

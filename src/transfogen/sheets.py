@@ -349,7 +349,7 @@ def _check_body(checker: _Checker, body: str, body_line: int) -> None:
 
 
 @cache
-def _placeholder_pattern() -> re.Pattern:
+def placeholder_pattern() -> re.Pattern:
     words = "|".join(re.escape(word) for word in schema()["placeholders"])
     return re.compile(rf"(?<!\w)({words})(?!\w)", re.IGNORECASE)
 
@@ -357,7 +357,7 @@ def _placeholder_pattern() -> re.Pattern:
 def _check_placeholders(checker: _Checker, text: str, body_line: int) -> None:
     by_line = sorted((line, name) for name, line in checker.lines.items())
     for number, content in enumerate(text.splitlines(), start=1):
-        for match in _placeholder_pattern().finditer(content):
+        for match in placeholder_pattern().finditer(content):
             where = "corps"
             if number < body_line:  # in the front matter: name the field declared on or above it
                 where = next((name for line, name in reversed(by_line) if line <= number), None)

@@ -124,7 +124,7 @@ def _day_frame(path: Path) -> DayFrame:
 
 def load_template(root: Path) -> Template:
     """Read a template folder; sheets are validated against the sheet schema as they are read."""
-    from transfogen.sheets import load_sheet
+    from transfogen.sheets import load_sheet, schema
 
     root = Path(root)
     manifest = _read_yaml(root / MANIFEST)
@@ -148,7 +148,8 @@ def load_template(root: Path) -> Template:
         title=str(manifest["title"]),
         description=str(manifest.get("description", "")),
         example=str(manifest.get("example", "")),
-        role_names=dict(manifest.get("roles") or {}),
+        # The shared vocabulary names the roles; a template may rename some in its manifest.
+        role_names={**schema()["roles"], **(manifest.get("roles") or {})},
         methods=methods,
         patterns=patterns,
         lab_patterns=lab_patterns,

@@ -17,6 +17,7 @@ import yaml
 
 from transfogen.errors import TransfogenError
 
+SKELETON = "{{cookiecutter.slug}}"
 MIN_PATTERN_BLOCKS = 10  # a 5-day session takes 10 half-day blocks
 MIN_LAB_BLOCKS = 2
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -99,8 +100,9 @@ def _check_jinja(root: Path, problems: list[Problem]) -> None:
     from transfogen.sandbox import item_environment
 
     env = item_environment(root)
+    skeleton = root / SKELETON
     for path in _text_files(root):
-        if path.suffix != ".md":
+        if path.suffix != ".md" and skeleton not in path.parents:  # other data files are not Jinja
             continue
         try:
             env.parse(path.read_text(encoding="utf-8"))
@@ -110,7 +112,7 @@ def _check_jinja(root: Path, problems: list[Problem]) -> None:
 
 def _check_markdown(root: Path, problems: list[Problem]) -> None:
     from transfogen.markup import find_raw_html, split_front_matter
-    from transfogen.sheets import _placeholder_pattern as placeholder_pattern
+    from transfogen.sheets import placeholder_pattern
 
     pattern = placeholder_pattern()
     for path in _text_files(root):
@@ -126,35 +128,110 @@ def _check_markdown(root: Path, problems: list[Problem]) -> None:
                         problems.append(Problem(str(path), number, f"HTML brut interdit (« {snippet[:40]} ») : écrivez en Markdown"))
 
 
-def _check_patterns(root: Path, problems: list[Problem]) -> None:
-    from transfogen.template import BLOCK_MINUTES, load_template
+def _method_durations(root: Path) -> dict[str, int]:
+    """Duration of every method sheet whose front matter gives one (broken sheets are reported elsewhere)."""
+    from transfogen.markup import split_front_matter
 
+    durations = {}
+    for path in sorted((root / "methodes").glob("*.md")):
+        meta_text, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        try:
+            meta = yaml.safe_load(meta_text or "")
+        except yaml.YAMLError:
+            continue
+        if isinstance(meta, dict) and isinstance(meta.get("duration"), int):
+            durations[path.stem] = meta["duration"]
+    return durations
+
+
+def _yaml_node(path: Path, problems: list[Problem]) -> yaml.Node | None:
     try:
-        template = load_template(root)
-    except TransfogenError as error:
-        problems.append(_from_error(error, str(root)))
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.append(Problem(str(path), mark.line + 1 if mark else 1, f"YAML illisible : {getattr(error, 'problem', error)}"))
+        return None
+
+
+def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, int] | None:
+    """The value of `key` in a YAML mapping node, with the 1-based line of the key."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if key_node.value == key:
+                return value, key_node.start_mark.line + 1
+    return None
+
+
+def _check_blocks(path: Path, name: str, items: list[tuple[str, yaml.Node]], durations: dict[str, int],
+                  problems: list[Problem]) -> None:
+    from transfogen.template import BLOCK_MINUTES
+
+    for key, node in items:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.SequenceNode) or not all(isinstance(i, yaml.ScalarNode) for i in node.value):
+            problems.append(Problem(str(path), line, f"{name}{key} : une liste d'identifiants de méthodes est attendue"))
+            continue
+        block = [item.value for item in node.value]
+        unknown = [m for m in block if m not in durations]
+        if unknown:
+            problems.append(Problem(str(path), line, f"{name}{key} : méthode inconnue {', '.join(unknown)}"))
+        elif sum(durations[m] for m in block) != BLOCK_MINUTES:
+            detail = " + ".join(f"{m} ({durations[m]})" for m in block)
+            problems.append(Problem(str(path), line, f"{name}{key} : le bloc dure {sum(durations[m] for m in block)} min "
+                                                     f"au lieu de {BLOCK_MINUTES} : {detail}"))
+
+
+def _check_patterns(root: Path, problems: list[Problem]) -> None:
+    """Every block of every session pattern lasts 180 minutes; so does every ritual block."""
+    durations = _method_durations(root)
+    seances = root / "seances"
+    groups = [(p, MIN_PATTERN_BLOCKS) for p in sorted(seances.glob("*.yaml")) if p.stem != "journee"]
+    groups += [(p, MIN_LAB_BLOCKS) for p in sorted((seances / "labo").glob("*.yaml"))]
+    for path, minimum in groups:
+        found = _entry(_yaml_node(path, problems), "blocks")
+        if found is None or not isinstance(found[0], yaml.SequenceNode):
+            problems.append(Problem(str(path), found[1] if found else 1, "blocks : la liste des blocs manque"))
+            continue
+        node, line = found
+        if len(node.value) < minimum:
+            problems.append(Problem(str(path), line, f"blocks : {len(node.value)} blocs, il en faut au moins {minimum}"))
+        _check_blocks(path, "blocks", [(f"[{n}]", item) for n, item in enumerate(node.value, start=1)], durations, problems)
+    day = seances / "journee.yaml"
+    if day.is_file():
+        _check_day(day, durations, problems)
+
+
+def _clock(value: str) -> int | None:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value))
+    return int(match[1]) * 60 + int(match[2]) if match else None
+
+
+def _check_day(path: Path, durations: dict[str, int], problems: list[Problem]) -> None:
+    """The day frame: each moment starts when the previous one ends; a method fills its moment exactly."""
+    node = _yaml_node(path, problems)
+    rituals = _entry(node, "rituals")
+    if rituals and isinstance(rituals[0], yaml.MappingNode):
+        _check_blocks(path, "rituals.", [(k.value, v) for k, v in rituals[0].value], durations, problems)
+    found = _entry(node, "day")
+    if found is None or not isinstance(found[0], yaml.SequenceNode):
+        problems.append(Problem(str(path), found[1] if found else 1, "day : la liste des moments de la journée manque"))
         return
-    durations = {method_id: int(sheet.meta["duration"]) for method_id, sheet in template.methods.items()}
-    groups = [(p, MIN_PATTERN_BLOCKS) for p in template.patterns.values()]
-    groups += [(p, MIN_LAB_BLOCKS) for p in template.lab_patterns.values()]
-    if template.day:
-        groups.append((None, 0))
-    for pattern, minimum in groups:
-        if pattern is None:
-            path, blocks = str(root / "seances" / "journee.yaml"), [("rituals." + k, b) for k, b in template.day.rituals.items()]
-        else:
-            path, blocks = pattern.path, [(f"blocks[{i}]", b) for i, b in enumerate(pattern.blocks)]
-            if len(pattern.blocks) < minimum:
-                problems.append(Problem(path, 1, f"blocks : {len(pattern.blocks)} blocs, il en faut au moins {minimum}"))
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-        for key, block in blocks:
-            line = next((n for n, text in enumerate(lines, start=1) if block and block[0] in text), 1)
-            unknown = [m for m in block if m not in durations]
-            if unknown:
-                problems.append(Problem(path, line, f"{key} : méthode inconnue {', '.join(unknown)}"))
-            elif sum(durations[m] for m in block) != BLOCK_MINUTES:
-                total = sum(durations[m] for m in block)
-                problems.append(Problem(path, line, f"{key} : le bloc dure {total} min au lieu de {BLOCK_MINUTES}"))
+    end = None
+    for number, slot_node in enumerate(found[0].value, start=1):
+        line, slot = slot_node.start_mark.line + 1, yaml.safe_load(yaml.serialize(slot_node))
+        if not isinstance(slot, dict) or _clock(slot.get("start")) is None or not isinstance(slot.get("minutes"), int):
+            problems.append(Problem(str(path), line, f"day[{number}] : la forme attendue est {{start: \"HH:MM\", minutes, kind}}"))
+            end = None
+            continue
+        start = _clock(slot["start"])
+        if end is not None and start != end:
+            problems.append(Problem(str(path), line, f"day[{number}] : commence à {slot['start']}, mais le moment "
+                                                     f"précédent finit à {end // 60:02d}:{end % 60:02d}"))
+        method = slot.get("method")
+        if method and method in durations and durations[method] != slot["minutes"]:
+            problems.append(Problem(str(path), line, f"day[{number}] : le moment dure {slot['minutes']} min, "
+                                                     f"mais la méthode {method} en dure {durations[method]}"))
+        end = start + slot["minutes"]
 
 
 def _source_of(root: Path, kit_file: str) -> str:
@@ -166,13 +243,22 @@ def _source_of(root: Path, kit_file: str) -> str:
     return str(root / "{{cookiecutter.slug}}" / kit_file)
 
 
-def _check_rendering(root: Path, examples: list[Path], problems: list[Problem]) -> None:
+def _line_of(source: str, text: str, default: int) -> int:
+    """The line of the template file where `text` is written (a link written literally), else `default`."""
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return default
+    return next((number for number, line in enumerate(lines, start=1) if text in line), default)
+
+
+def _check_rendering(root: Path, examples: list[Path], problems: list[Problem], trust: bool) -> None:
     from transfogen.kit import generate_kit
 
     with tempfile.TemporaryDirectory(prefix="transfogen-check-") as tmp:
         for example in examples:
             try:
-                kit = generate_kit(example, Path(tmp) / example.stem, template_dir=root, trust=False)
+                kit = generate_kit(example, Path(tmp) / example.stem, template_dir=root, trust=trust)
             except TransfogenError as error:
                 problem = _from_error(error, str(root))
                 problems.append(Problem(problem.file, problem.line, f"{problem.message} (exemple {example.name})"))
@@ -186,21 +272,35 @@ def _check_rendering(root: Path, examples: list[Path], problems: list[Problem]) 
                         if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
                             continue
                         if not (page.parent / target.split("#")[0]).exists():
+                            source = _source_of(root, relative)
                             problems.append(Problem(
-                                _source_of(root, relative), 1,
-                                f"lien cassé vers « {target} » dans {relative}, ligne {number} (exemple {example.name})",
+                                source, _line_of(source, f"]({target}", number),
+                                f"lien cassé vers « {target} » (dans le kit : {relative}, ligne {number} ; exemple {example.name})",
                             ))
 
 
-def check_template(root: Path, examples: list[Path]) -> list[Problem]:
-    """Every problem found in the template at `root`, sorted by file and line."""
+def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> list[Problem]:
+    """Every problem found in the template at `root`, sorted by file and line.
+
+    Without `trust`, a template with hooks or Jinja extensions is not rendered (that is a problem).
+    """
+    from transfogen.template_source import check_tree, code_that_would_run
+
     root = Path(root)
+    try:
+        check_tree(root)  # before reading anything: a link leaving the template is never followed
+    except TransfogenError as error:
+        return [_from_error(error, str(root))]
     problems: list[Problem] = []
     _check_manifest_and_config(root, problems)
     _check_sheets(root, problems)
     _check_jinja(root, problems)
     _check_markdown(root, problems)
     _check_patterns(root, problems)
+    code = code_that_would_run(root)
+    if code and not trust:
+        problems.append(Problem(str(root), 1, f"gabarit non rendu : il exécuterait du code ({', '.join(code)}) ; "
+                                              "relancez avec --trust si vous connaissez son auteur"))
     if not problems:  # rendering a broken template would only repeat the problems above
-        _check_rendering(root, examples, problems)
+        _check_rendering(root, examples, problems, trust)
     return sorted(set(problems))

@@ -50,6 +50,8 @@ def code_that_would_run(root: Path) -> list[str]:
             extensions = json.loads(config.read_text(encoding="utf-8")).get("_extensions") or []
         except (ValueError, AttributeError):
             extensions = []
+        if isinstance(extensions, str):  # cookiecutter wants a list; a lone name would still be loaded
+            extensions = [extensions]
         found += [f"extension Jinja {name}" for name in extensions]
     return found
 

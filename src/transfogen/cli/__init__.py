@@ -39,11 +39,13 @@ def main() -> None:
 
 def _register() -> None:
     from transfogen.cli import calendar, new, render, templates
+    from transfogen.cli import export as export_command
 
     main.add_command(new.new)
     main.add_command(calendar.calendar)
     main.add_command(render.render)
     main.add_command(templates.templates)
+    main.add_command(export_command.export)
 
 
 _register()

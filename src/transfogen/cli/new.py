@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
-
-from transfogen.model import KINDS, WEEKDAYS
 
 _WEEKDAY_PROMPT = "lun, mar, mer, jeu, ven"
 _FRENCH_WEEKDAYS = {"lun": "mon", "mar": "tue", "mer": "wed", "jeu": "thu", "ven": "fri", "sam": "sat", "dim": "sun"}
@@ -41,6 +38,8 @@ def _ask_department() -> str:
 
 
 def _ask_weekdays() -> list[str]:
+    from transfogen.model import WEEKDAYS
+
     def convert(value: str) -> list[str]:
         names = [part.strip().lower()[:3] for part in value.replace(";", ",").split(",") if part.strip()]
         unknown = [name for name in names if name not in _FRENCH_WEEKDAYS]
@@ -58,6 +57,8 @@ def _ask_list(text: str) -> list[str]:
 
 def ask_profile() -> dict:
     """Ask the profile's questions one by one, each validated as it is typed."""
+    from transfogen.model import KINDS
+
     click.echo("Décrivez votre collectivité ; Entrée garde la valeur proposée entre crochets.", err=True)
     name = click.prompt("Nom de la collectivité", value_proc=lambda v: v.strip() or _refuse("le nom est obligatoire"))
     kind = click.prompt("Type", type=click.Choice(KINDS), default="commune")
@@ -114,6 +115,8 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
     Exemple :
       transfogen new examples/strasbourg.yaml -o kit-strasbourg
     """
+    import tempfile
+
     import yaml
 
     from transfogen.kit import generate_kit

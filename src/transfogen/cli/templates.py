@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
 
 import click
@@ -46,7 +46,8 @@ def list_templates() -> None:
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
 @click.option("--example", "examples", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Profil avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.")
-def check(path: str, examples: tuple[str, ...]) -> None:
+@click.option("--trust", is_flag=True, help="Rendre aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent).")
+def check(path: str, examples: tuple[str, ...], trust: bool) -> None:
     """Vérifie un gabarit et affiche chaque problème sous la forme fichier:ligne: message.
 
     Vérifie le manifeste et cookiecutter.json, le schéma de chaque fiche, la
@@ -62,7 +63,7 @@ def check(path: str, examples: tuple[str, ...]) -> None:
     from transfogen.template_check import check_template
 
     profiles = [Path(p) for p in examples] or bundled_examples()
-    problems = check_template(Path(path), profiles)
+    problems = check_template(Path(path), profiles, trust=trust)
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -86,7 +87,7 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
     """
     from importlib import resources
 
-    from transfogen.sheets import ID_PATTERN
+    from transfogen.sheets import ID_PATTERN, schema
 
     if not ID_PATTERN.match(sheet_id):
         raise TransfogenError(f"« {sheet_id} » : un identifiant de fiche s'écrit en minuscules, chiffres et tirets (ex. balade-urbaine)")
@@ -96,7 +97,11 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
     if target.exists() and not force:
         raise OutputExistsError(f"{target} existe déjà : ajoutez --force pour le remplacer")
     text = resources.files("transfogen").joinpath("data/fiche-methode.md").read_text(encoding="utf-8")
-    text = text.replace("__ID__", sheet_id).replace("__TITLE__", title.replace('"', "'")).replace("__FAMILY__", family or '""')
+    if family and family not in schema()["families"]:
+        raise TransfogenError(f"--family : famille inconnue « {family} » ; valeurs possibles : {', '.join(schema()['families'])}")
+    # json.dumps gives a YAML double-quoted string: any title survives, quotes and backslashes included.
+    text = text.replace("__ID__", sheet_id).replace("__TITLE__", json.dumps(title, ensure_ascii=False))
+    text = text.replace("__FAMILY__", family or '""')
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"Fiche créée : {target}. Remplissez-la, puis vérifiez le gabarit avec « transfogen templates check ».")

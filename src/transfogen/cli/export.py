@@ -1,0 +1,74 @@
+"""`transfogen export`: a kit (or one of its sheets) as an A4 PDF booklet or editable Word files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from transfogen.errors import TransfogenError
+
+FORMATS = ("pdf", "docx")
+EXPORT_DIR = "export"  # default destination, inside the kit
+
+
+@click.command()
+@click.argument("kit", type=click.Path(file_okay=True, dir_okay=True))
+@click.option("-f", "--format", "fmt", required=True, metavar="pdf|docx", help="pdf (à imprimer) ou docx (à modifier dans Word ou LibreOffice).")
+@click.option(
+    "--sheet",
+    type=click.Path(dir_okay=False),
+    help="N'exporter qu'une fiche du kit (séance, méthode, rôle ou document), par exemple KIT/seances/seance-03.md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Fichier (ou, pour le kit entier en docx, dossier) à écrire ; par défaut dans KIT/export/.",
+)
+@click.option("--force", is_flag=True, help="Remplacer les fichiers de sortie s'ils existent déjà.")
+def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: bool) -> None:
+    """Exporte le kit pour l'imprimer ou le modifier.
+
+    \b
+    --format pdf : un livret A4 du kit entier (couverture, sommaire avec
+      numéros de page, chaque fiche sur une nouvelle page, nom de la
+      collectivité en haut de page) : KIT/export/livret.pdf.
+      Avec --sheet : la seule fiche, en A4 : KIT/export/<fiche>.pdf.
+    --format docx : un fichier Word modifiable par fiche de séance, fiche
+      méthode, fiche de rôle et document fondateur, rangés comme dans le
+      kit : KIT/export/word/seances/seance-01.docx, KIT/export/word/
+      documents/…  Avec --sheet : un seul fichier, KIT/export/<fiche>.docx.
+    Les cases à cocher deviennent ☐, les liens sont écrits avec leur adresse.
+    Un fichier existant n'est remplacé qu'avec --force.
+
+    \b
+    Exemples :
+      transfogen export mon-kit --format pdf
+      transfogen export mon-kit --format docx --sheet mon-kit/seances/seance-03.md
+    """
+    from transfogen.export import check_kit, export_docx, export_pdf, sheet_in_kit
+
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise TransfogenError(f"--format : format inconnu « {fmt} » ; formats possibles : {', '.join(FORMATS)}")
+    root = Path(kit)
+    check_kit(root)
+    sheet_path = Path(sheet) if sheet else None
+    if sheet_path is not None:
+        sheet_in_kit(root, sheet_path)  # refuse a file outside the kit before anything else
+    if output:
+        target = Path(output)
+    elif sheet_path is not None:
+        target = root / EXPORT_DIR / f"{sheet_path.stem}.{fmt}"
+    else:
+        target = root / EXPORT_DIR / ("livret.pdf" if fmt == "pdf" else "word")
+
+    if fmt == "pdf":
+        written = [export_pdf(root, target, sheet_path, force=force)]
+    else:
+        written = export_docx(root, target, sheet_path, force=force)
+    if len(written) == 1:
+        click.echo(f"Fichier écrit : {written[0]}")
+    else:
+        click.echo(f"{len(written)} fichiers Word écrits dans {target}")
