@@ -211,6 +211,14 @@ def test_session_docx_has_headings_tables_and_checkboxes(word, kit):
     assert all(run.bold for cell in schedule.rows[0].cells for run in cell.paragraphs[0].runs)
     assert len(schedule.rows) > 2
     assert "Heading 1" == document.paragraphs[0].style.name
+    assert round(document.sections[0].page_width.cm, 1) == 21.0  # A4, not python-docx's US Letter
+
+
+def test_sheet_path_may_be_given_from_the_kit(kit, tmp_path):
+    out = tmp_path / "seance.docx"
+    result = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "--sheet", "seances/seance-01.md", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and result.output == f"Fichier écrit : {out}\n"
 
 
 def test_method_docx_has_summary_run_sheet_and_restarted_numbering(word, kit):
@@ -237,6 +245,7 @@ def test_each_numbered_list_of_a_session_starts_again_at_one(word):
 
     document = Document(word / "seances" / "seance-02.docx")
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered and all(p._p.pPr.numPr is not None for p in numbered)
     ids = [p._p.pPr.numPr.numId.val for p in numbered]
     # One numbering instance per list: the step lists of each activity do not continue each other.
     assert len(set(ids)) > 1
@@ -270,6 +279,7 @@ def test_libreoffice_opens_and_converts_each_kind_of_docx(word, tmp_path):
         pdf = tmp_path / "pdf" / docx.with_suffix(".pdf").name
         assert pdf.is_file(), f"LibreOffice did not convert {docx.name}: {run.stdout} {run.stderr}"
         assert _flat(Document(docx).paragraphs[0].text) in _flat(_text(pdf))
+        assert all(size.startswith("595.") and " x 841.89 " in size for size in _page_sizes(pdf))
 
 
 # --- command line -----------------------------------------------------------------------------

@@ -261,3 +261,13 @@ def test_load_sheet_reads_a_file(tmp_path):
     path = tmp_path / "portraits-croises.md"
     path.write_text(METHOD, encoding="utf-8")
     assert load_sheet(path).path == str(path)
+
+
+def test_without_lint_the_front_matter_is_still_checked_but_not_the_body():
+    body_problem = METHOD.replace("## Conseils d'animation", "## Conseils d'animation\n\n<b>gras</b> TODO")
+    assert parse_sheet(body_problem, METHOD_PATH, lint=False).id == "portraits-croises"
+    with pytest.raises(SheetError):
+        parse_sheet(body_problem, METHOD_PATH)
+    bad_duration = METHOD.replace("duration: 60", "duration: 75")
+    with pytest.raises(SheetError):
+        parse_sheet(bad_duration, METHOD_PATH, lint=False)

@@ -6,6 +6,7 @@ French `_fr` twin for every date, so the cookiecutter skeleton needs no custom f
 
 from __future__ import annotations
 
+import calendar as monthcal
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +27,14 @@ class Labels:
     roles: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     departments: dict[str, str] = field(default_factory=dict)
+
+
+# French names of the kinds of `Programme.closures`.
+CLOSURE_KINDS = {"ferie": "Jour férié", "vacances": "Vacances scolaires", "blocage": "Période bloquée"}
+
+
+def _month_end(day: date) -> date:
+    return date(day.year, day.month, monthcal.monthrange(day.year, day.month)[1])
 
 
 def _date(key: str, value: date) -> dict[str, str]:
@@ -148,10 +157,17 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
                 "name": e.name,
                 **_date("date", e.date),
                 **_date("reserve_start", e.reserve_start),
+                # The L52-1 reserve runs to the end of the election's month.
+                **_date("reserve_end", _month_end(e.date)),
                 "source": e.source,
                 "confirmed": e.confirmed,
             }
             for e in programme.elections
+        ],
+        "closures": [
+            {"kind": c.kind, "kind_label": CLOSURE_KINDS.get(c.kind, c.kind), "name": c.reason,
+             **_date("start", c.start), **_date("end", c.end)}
+            for c in programme.closures
         ],
         "skipped_months": [
             {"month": m.label, "month_fr": mois_fr(date(m.year, m.month, 1)), "reason": m.reason}

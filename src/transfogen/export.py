@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
 
-from transfogen.errors import OutputExistsError, TransfogenError
+from transfogen.errors import TransfogenError
+from transfogen.files import STATE_DIR, refuse_existing, write_file
 
-STATE_DIR = ".transfogen"  # same folder name as transfogen.kit.STATE_DIR
 DOCX_FOLDERS = ("seances", "methodes", "roles", "documents")  # what gets one .docx each
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
 _HREF = re.compile(r'href="([^"]*)"')
@@ -82,9 +80,9 @@ def kit_info(kit: Path) -> KitInfo:
 
     check_kit(kit)
     profile = load_profile(kit / STATE_DIR / "profil.yaml")
-    days = []
-    for path in sorted((kit / "seances").glob("*.md")):
-        days += list(_load(kit, path.relative_to(kit).as_posix()).sheet.meta["dates"])
+    sessions = [_load(kit, path.relative_to(kit).as_posix()).sheet for path in sorted((kit / "seances").glob("*.md"))]
+    sessions = [sheet for sheet in sessions if sheet is not None and sheet.kind == "seance"]
+    days = [day for sheet in sessions for day in sheet.meta["dates"]]
     template = "transfo"
     state = kit / STATE_DIR / "gabarit.json"
     if state.is_file():
@@ -99,7 +97,7 @@ def kit_info(kit: Path) -> KitInfo:
         start=profile.program.start,
         first_day=min(days) if days else None,
         last_day=max(days) if days else None,
-        sessions=len(list((kit / "seances").glob("*.md"))),
+        sessions=len(sessions),
         template=template,
     )
 
@@ -147,7 +145,11 @@ def chapters(kit: Path) -> list[Chapter]:
 
 
 def sheet_in_kit(kit: Path, sheet: Path) -> str:
-    """The sheet's path inside the kit; refuse a file elsewhere or one that is not Markdown."""
+    """The sheet's path inside the kit; refuse a file elsewhere or one that is not Markdown.
+
+    A relative path is read from the current folder, or else from the kit (`seances/seance-03.md`)."""
+    if not sheet.is_absolute() and not sheet.exists() and (kit / sheet).exists():
+        sheet = kit / sheet
     resolved = sheet.resolve()
     try:
         rel = resolved.relative_to(kit.resolve()).as_posix()
@@ -163,31 +165,6 @@ def sheet_in_kit(kit: Path, sheet: Path) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _refuse_existing(targets: list[Path], force: bool) -> None:
-    if force:
-        return
-    existing = [target for target in targets if target.exists()]
-    if existing:
-        more = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
-        raise OutputExistsError(f"{existing[0]} : le fichier existe déjà{more} ; ajoutez --force pour le remplacer")
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    # Write next to the target then rename: a reader never sees half a file.
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
-
-
 # --- PDF --------------------------------------------------------------------------------------
 
 
@@ -195,12 +172,12 @@ def export_pdf(kit: Path, out: Path, sheet: Path | None = None, force: bool = Fa
     """Write the whole kit as one A4 booklet (cover, contents, every file on its own pages), or one
     sheet when `sheet` is given. Returns the PDF's path."""
     info = kit_info(kit)
-    _refuse_existing([out], force)
+    refuse_existing([out], force)
     if sheet is not None:
         document = booklet_html(info, [_load(kit, sheet_in_kit(kit, sheet))], cover=False)
     else:
         document = booklet_html(info, chapters(kit), cover=True)
-    _write_atomically(out, _pdf_bytes(document, kit))
+    write_file(out, _pdf_bytes(document, kit), force=True, make_parents=True)  # checked above
     return out
 
 
@@ -329,10 +306,10 @@ def export_docx(kit: Path, out: Path, sheet: Path | None = None, force: bool = F
         ]
         if not jobs:
             raise TransfogenError(f"{kit} : aucune fiche ni aucun document à exporter")
-    _refuse_existing([target for _, target in jobs], force)
+    refuse_existing([target for _, target in jobs], force)
     exported = {chapter.rel for chapter, _ in jobs} if sheet is None else set()
     for chapter, target in jobs:
-        _write_atomically(target, _fixed_zip(_docx_bytes(info, chapter, exported), info.start))
+        write_file(target, _fixed_zip(_docx_bytes(info, chapter, exported), info.start), force=True, make_parents=True)
     return [target for _, target in jobs]
 
 
@@ -349,6 +326,7 @@ def _fixed_zip(data: bytes, day: datetime.date) -> bytes:
 def _docx_bytes(info: KitInfo, chapter: Chapter, exported: set[str]) -> bytes:
     try:
         from docx import Document
+        from docx.shared import Cm
     except ImportError:
         raise TransfogenError(_MISSING.format(what="Word", package="python-docx")) from None
 
@@ -360,6 +338,9 @@ def _docx_bytes(info: KitInfo, chapter: Chapter, exported: set[str]) -> bytes:
     properties.language, properties.revision = "fr-FR", 1
     properties.subject = f"Kit du programme — {info.collectivity}"
     section = document.sections[0]
+    # python-docx's default document is US Letter: French offices print on A4.
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
     section.header.paragraphs[0].text = f"{info.collectivity} — {chapter.title}"
     writer = _DocxWriter(document, chapter.rel, exported)
     writer.heading(chapter.title, 1)
@@ -426,7 +407,7 @@ class _DocxWriter:
         for step in meta["steps"]:
             rows.append([f"{elapsed // 60}:{elapsed % 60:02d}", minutes_fr(step["minutes"]), step["title"], step["detail"]])
             elapsed += step["minutes"]
-        self.table(["Début", "Durée", "Étape", "Ce qui se passe"], rows, widths=(1.6, 1.9, 4.0, 8.5))
+        self.table(["Début", "Durée", "Étape", "Ce qui se passe"], rows, widths=(1.9, 1.9, 4.2, 9.0))
         self.inline_paragraph(f"Durée totale : {minutes_fr(elapsed)}.")
         self.heading("Variantes", 2)
         self.items([f"**{label} :** {meta['variants'][key]}" for key, label in names["variants"].items()])
@@ -484,7 +465,7 @@ class _DocxWriter:
             cells = table.add_row().cells
             cells[0].paragraphs[0].add_run(label).bold = True
             self.inline(cells[1].paragraphs[0], _inline_children(str(value)))
-        _widths(table, (4.0, 12.0))
+        _widths(table, (4.5, 12.5))
 
     def table(self, header: list, rows: list[list], inline_tokens: bool = False, widths=None) -> None:
         """A table whose first row is a real header row (repeated on each printed page)."""
@@ -557,9 +538,9 @@ class _DocxWriter:
     # Markdown blocks.
 
     def markdown(self, text: str) -> None:
-        from transfogen.markup import _markdown
+        from transfogen.markup import parse_markdown
 
-        tokens = _markdown().parse(text)
+        tokens = parse_markdown(text)
         lists: list[tuple[str, int | None]] = []  # (style, numbering id) of each open list
         table: list[list] | None = None
         item_start, quote = False, 0
@@ -649,7 +630,7 @@ def _number(paragraph, numbering: int) -> None:
 
 
 def _inline_children(markdown: str) -> list:
-    from transfogen.markup import _markdown
+    from transfogen.markup import parse_inline
 
-    tokens = _markdown().parseInline(markdown)
+    tokens = parse_inline(markdown)
     return tokens[0].children or [] if tokens else []

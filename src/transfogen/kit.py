@@ -18,11 +18,11 @@ import yaml
 
 from transfogen import __version__
 from transfogen.context import Labels, build_context, session_file
+from transfogen.files import STATE_DIR
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
 from transfogen.model import Programme
 from transfogen.template import Template, load_template
 
-STATE_DIR = ".transfogen"
 
 
 def _labels(template: Template, rules: Any, department: str) -> Labels:
@@ -158,7 +158,11 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
     for path in sorted((template.root / "roles").glob("*.md")):
         _write(kit / "roles" / path.name, render(f"roles/{path.name}", role_id=path.stem))
     for method_id, sheet in sorted(template.methods.items()):
-        _write(kit / "methodes" / f"{method_id}.md", render(f"methodes/{method_id}.md"))
+        text = Path(sheet.path).read_text(encoding="utf-8")
+        # Most method sheets are plain Markdown: compiling them as templates would only cost time.
+        if any(marker in text for marker in ("{{", "{%", "{#")):
+            text = render(f"methodes/{method_id}.md")
+        _write(kit / "methodes" / f"{method_id}.md", text)
 
     methods = {
         method_id: {

@@ -46,6 +46,16 @@ def render_markdown(text: str) -> str:
     return _markdown().render(text)
 
 
+def parse_markdown(text: str) -> list:
+    """The block tokens of a Markdown text (for writers of other formats, such as DOCX)."""
+    return _markdown().parse(text)
+
+
+def parse_inline(text: str) -> list:
+    """The tokens of one line of Markdown."""
+    return _markdown().parseInline(text)
+
+
 def render_inline(text: str) -> str:
     """One line of Markdown (emphasis, links, code) to HTML, without a surrounding paragraph."""
     return _markdown().renderInline(text)

@@ -29,6 +29,7 @@ class Period:
     start: date
     end: date
     reason: str = ""
+    kind: str = ""  # in Programme.closures: "ferie" | "vacances" | "blocage"
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -175,5 +176,7 @@ class Programme:
     checklist: tuple[Deadline, ...] = ()
     budgets: tuple[RoleBudget, ...] = ()
     elections: tuple[Election, ...] = ()
+    # Public holidays, school holidays and the profile's blackouts met over the programme, by date.
+    closures: tuple[Period, ...] = ()
     warnings: tuple[str, ...] = ()  # programme-wide, in French
     notes: tuple[str, ...] = field(default=())  # informational, e.g. "school holidays not checked"

@@ -16,6 +16,7 @@ from transfogen.model import (
     Deadline,
     Election,
     Event,
+    Period,
     PhaseSpan,
     Profile,
     Programme,
@@ -510,6 +511,8 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         checklist=tuple(checklist),
         budgets=tuple(budgets),
         elections=tuple(w.election for w in windows),
+        # From the month the preparation starts, as the frise shows it.
+        closures=_closures(profile, cal, min([settings.start] + [d.due for d in checklist]).replace(day=1), programme_end),
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
@@ -518,3 +521,29 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
 def _with(session: Session, provisional: bool | None = None, warning: str = "") -> Session:
     provisional = session.provisional if provisional is None else provisional
     return replace(session, provisional=provisional, warnings=session.warnings + ((warning,) if warning else ()))
+
+
+def _closures(profile: Profile, cal: FrenchCalendar, first: date, last: date) -> tuple[Period, ...]:
+    """Public holidays, school holidays and blackouts between `first` and `last`, for the timeline.
+
+    Consecutive days of the same school holidays make one period; blackouts are cut to the range.
+    """
+    found: list[Period] = []
+    school: list[Period] = []
+    day = first
+    while day <= last:
+        name = cal.public_holiday(day)
+        if name:
+            found.append(Period(day, day, name, "ferie"))
+        name = cal.school_holiday(day) if cal.checks_school_holidays else None
+        if name and school and school[-1].reason == name and school[-1].end == day - timedelta(days=1):
+            school[-1] = replace(school[-1], end=day)
+        elif name:
+            school.append(Period(day, day, name, "vacances"))
+        day += timedelta(days=1)
+    blackouts = [
+        Period(max(b.start, first), min(b.end, last), b.reason, "blocage")
+        for b in profile.program.blackouts
+        if b.start <= last and b.end >= first
+    ]
+    return tuple(sorted(found + school + blackouts, key=lambda p: (p.start, p.end, p.kind, p.reason)))

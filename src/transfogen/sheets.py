@@ -54,8 +54,8 @@ def schema() -> dict:
     return yaml.load(text, Loader=_Loader)
 
 
-def load_sheet(path: str | Path) -> Sheet:
-    """Read a sheet file; raise `SheetError` on the first problem."""
+def load_sheet(path: str | Path, *, lint: bool = True) -> Sheet:
+    """Read a sheet file; raise `SheetError` on the first problem (see `parse_sheet` for `lint`)."""
     path = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # tolerate a BOM left by Windows editors
@@ -65,12 +65,18 @@ def load_sheet(path: str | Path) -> Sheet:
         raise SheetError(path, None, "le fichier n'est pas encodé en UTF-8") from None
     except OSError as error:
         raise SheetError(path, None, f"lecture impossible ({error.strerror})") from None
-    return parse_sheet(text, path)
+    return parse_sheet(text, path, lint=lint)
 
 
-def parse_sheet(text: str, path: str) -> Sheet:
-    """Validate a sheet's text; raise the first `SheetError` (in file order)."""
-    sheet, errors = _validate(text, path)
+def parse_sheet(text: str, path: str, *, lint: bool = True) -> Sheet:
+    """Validate a sheet's text; raise the first `SheetError` (in file order).
+
+    With `lint=False`, only the front matter is checked (fields, types, values, times that add up):
+    the body's checks (sections, raw HTML, placeholder text) each parse the Markdown again, and kit
+    generation, which reads a hundred sheets that `templates check` has already linted, skips them.
+    The body cannot do harm either way: raw HTML is escaped when the kit renders Markdown.
+    """
+    sheet, errors = _validate(text, path, lint)
     if errors:
         raise errors[0]
     assert sheet is not None
@@ -103,7 +109,7 @@ class _Checker:
         return 1
 
 
-def _validate(text: str, path: str) -> tuple[Sheet | None, list[SheetError]]:
+def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, list[SheetError]]:
     meta_text, body, body_line = split_front_matter(text)
     if meta_text is None:
         return None, [SheetError(path, None, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »", 1)]
@@ -136,9 +142,10 @@ def _validate(text: str, path: str) -> tuple[Sheet | None, list[SheetError]]:
     if isinstance(meta.get("id"), str) and meta["id"] != expected_id:
         checker.error("id", f"« {meta['id']} » doit être identique au nom du fichier sans extension (« {expected_id} »)")
     if kind == "methode":
-        _check_method(checker, meta, body, body_line)
-    _check_body(checker, body, body_line)
-    _check_placeholders(checker, text, body_line)
+        _check_method(checker, meta, body, body_line, lint)
+    if lint:
+        _check_body(checker, body, body_line)
+        _check_placeholders(checker, text, body_line)
 
     if checker.errors:
         return None, _sorted(checker.errors)
@@ -328,13 +335,15 @@ SESSION_FIELDS: dict[str, tuple[bool, Callable]] = {
 }
 
 
-def _check_method(checker: _Checker, meta: dict, body: str, body_line: int) -> None:
+def _check_method(checker: _Checker, meta: dict, body: str, body_line: int, lint: bool) -> None:
     steps, duration = meta.get("steps"), meta.get("duration")
     if isinstance(steps, list) and isinstance(duration, int):
         minutes = [step.get("minutes") for step in steps if isinstance(step, dict)]
         if all(isinstance(m, int) and not isinstance(m, bool) for m in minutes) and len(minutes) == len(steps):
             if sum(minutes) != duration:
                 checker.error("steps", f"les minutes du déroulé font {sum(minutes)} au total, mais duration vaut {duration}")
+    if not lint:
+        return
     present = {title for level, title, _ in headings(body) if level == 2}
     for section in schema()["method_sections"]:
         if section not in present:

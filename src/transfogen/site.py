@@ -31,13 +31,58 @@ INDEX_TITLES = {
     "methodes": "Les méthodes",
     "documents": "Les documents",
 }
+TIMELINE_PAGE = "programme.html"
 _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"#]*?)\.md(#[^"]*)?"')
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_FIRST_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+WIDE_TABLE = 5  # columns from which a table may not fit a 360 px phone: it scrolls in its own frame
+
+
+def _scrolling_wide_tables(html: str) -> str:
+    """Wide tables scroll sideways inside a named, keyboard-reachable frame, so the page never does."""
+
+    def wrap(match: re.Match) -> str:
+        table = match.group(0)
+        row = _FIRST_ROW.search(table)
+        if not row or len(re.findall(r"<t[hd][ >]", row.group(1))) < WIDE_TABLE:
+            return table
+        caption = _CAPTION.search(table)
+        name = _TAG.sub("", caption.group(1)).strip() if caption else ""
+        label = f"Tableau : {name}" if name else "Tableau"
+        return f'<div class="defilement" tabindex="0" role="region" aria-label="{label}">\n{table}\n</div>'
+
+    return _TABLE.sub(wrap, html)
 
 
 def _page_links(html: str) -> str:
     """Relative links to Markdown files point to their pages."""
     return _MD_LINK.sub(lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', html)
+
+
+def _section_of(path: str, sections: list[str]) -> str | None:
+    """The section page a page belongs to, for aria-current: itself, or its folder's first page."""
+    if path == "LISEZMOI.html":  # the home page under its Markdown name
+        return "index.html"
+    if path in sections:
+        return path
+    folder = path.split("/")[0] + "/" if "/" in path else None
+    return next((target for target in sections if folder and target.startswith(folder)), None)
+
+
+def _with_timeline(body: str, context: dict) -> str:
+    """The frise goes before the page's first section (Markdown cannot carry it: raw HTML is off)."""
+    from transfogen.timeline import timeline_html
+
+    block = (
+        '<section class="nouvelle-page" aria-labelledby="frise">\n<h2 id="frise">La frise du programme</h2>\n'
+        + timeline_html(context)
+        + "\n</section>\n"
+    )
+    at = body.find("<h2")
+    return body + block if at < 0 else body[:at] + block + body[at:]
 
 
 def _title_and_body(text: str, fallback: str) -> tuple[str, str]:
@@ -74,7 +119,9 @@ def build_site(kit: Path, context: dict) -> None:
             title, markdown = _title_and_body(text, source.stem)
             body = render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
-        pages[target] = (title, _page_links(body))
+        if target == TIMELINE_PAGE:
+            body = _with_timeline(body, context)
+        pages[target] = (title, _scrolling_wide_tables(_page_links(body)))
     if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
         pages["LISEZMOI.html"] = pages["index.html"]
 
@@ -90,7 +137,8 @@ def build_site(kit: Path, context: dict) -> None:
     sections = [(path, label) for path, label in SECTIONS if path in pages]
     for path, (title, body) in sorted(pages.items()):
         nav = [(_relative(target, path), label) for target, label in sections]
-        current = next((_relative(t, path) for t, _ in sections if path == t or (t.endswith("/index.html") and path.startswith(t[:-10]))), None)
+        section = _section_of(path, [target for target, _ in sections])
+        current = _relative(section, path) if section else None
         html = page(
             title,
             body,

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
-
-from transfogen.errors import OutputExistsError, TransfogenError
 
 FORMATS = ("text", "json", "ics", "csv")
 
@@ -38,6 +34,7 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool) -> None:
     """
     from transfogen import calendar_formats
     from transfogen.api import bundled_template_dir, plan_profile
+    from transfogen.files import write_file
     from transfogen.rules import load_rules
 
     programme = plan_profile(profile)
@@ -52,34 +49,5 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool) -> None:
     if output is None:
         click.echo(data, nl=False)  # str is encoded for the terminal; bytes go out untouched
         return
-    write_file(Path(output), data.encode("utf-8") if isinstance(data, str) else data, force)
+    write_file(Path(output), data, force=force)
     click.echo(f"Calendrier écrit dans {output}", err=True)
-
-
-def write_file(path: Path, data: bytes, force: bool) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written calendar."""
-    if path.is_dir():
-        raise TransfogenError(f"{path}: c'est un dossier, indiquez un nom de fichier")
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path}: le fichier existe déjà (ajoutez --force pour le remplacer)")
-    folder = path.parent
-    if not folder.is_dir():
-        raise TransfogenError(f"{path}: le dossier {folder} n'existe pas")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise TransfogenError(f"{path}: écriture impossible ({error.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual mode of a new file
-        os.replace(tmp, path)
-    except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
-        raise TransfogenError(f"{path}: écriture impossible ({error.strerror})") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

@@ -18,7 +18,7 @@ EXPORT_DIR = "export"  # default destination, inside the kit
 @click.option(
     "--sheet",
     type=click.Path(dir_okay=False),
-    help="N'exporter qu'une fiche du kit (séance, méthode, rôle ou document), par exemple KIT/seances/seance-03.md.",
+    help="N'exporter qu'une fiche du kit (séance, méthode, rôle ou document), par exemple seances/seance-03.md (chemin depuis le kit ou depuis le dossier courant).",
 )
 @click.option(
     "-o",
@@ -45,7 +45,7 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
     \b
     Exemples :
       transfogen export mon-kit --format pdf
-      transfogen export mon-kit --format docx --sheet mon-kit/seances/seance-03.md
+      transfogen export mon-kit --format docx --sheet seances/seance-03.md
     """
     from transfogen.export import check_kit, export_docx, export_pdf, sheet_in_kit
 
@@ -64,6 +64,8 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
     else:
         target = root / EXPORT_DIR / ("livret.pdf" if fmt == "pdf" else "word")
 
+    if fmt == "pdf" and sheet_path is None:
+        click.echo("Mise en page du livret (compter une minute ou deux pour un kit complet)…", err=True)
     if fmt == "pdf":
         written = [export_pdf(root, target, sheet_path, force=force)]
     else:

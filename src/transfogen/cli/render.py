@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
-from transfogen.errors import OutputExistsError, TransfogenError
+from transfogen.errors import OutputExistsError
 
 
 @click.command()
@@ -28,6 +26,7 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     Exemple :
       transfogen render templates/transfo/methodes/portraits-croises.md -o portraits.html
     """
+    from transfogen.files import write_file
     from transfogen.html import page, sheet_html, stylesheet
     from transfogen.sheets import load_sheet
 
@@ -35,23 +34,6 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     target = Path(output) if output else Path(sheet).with_suffix(".html")
     if target.resolve() == Path(sheet).resolve():
         raise OutputExistsError(f"{target} : la page ne peut pas remplacer la fiche elle-même ; choisissez un autre -o")
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target} : le fichier existe déjà (ajoutez --force pour le remplacer)")
     document = page(parsed.title, sheet_html(parsed), css=stylesheet())
-    _write_atomically(target, document)
+    write_file(target, document, force=force)
     click.echo(f"Page écrite : {target}")
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    # Write next to the target then rename, so a reader never sees a half-written page.
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
