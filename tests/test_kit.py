@@ -268,3 +268,11 @@ def test_new_asks_the_questions_when_no_profile_is_given(tmp_path):
     again = CliRunner().invoke(main, ["new", str(kit / ".transfogen" / "profil.yaml"), "-o", str(tmp_path / "bis")])
     assert again.exit_code == 0, again.output
     assert _files(tmp_path / "bis") == _files(kit)
+
+
+def test_a_collectivity_without_network_gets_no_inter_collectivity_preparation(tmp_path):
+    alone = generate_kit(_profile(tmp_path, **{"collectivity.network": []}), tmp_path / "seule")
+    for sheet in (alone / "seances").glob("*.md"):
+        assert "methodes/inter-collectivites.md" not in sheet.read_text(encoding="utf-8"), sheet.name
+    networked = generate_kit(REPO / "examples" / "strasbourg.yaml", tmp_path / "reseau")
+    assert any("methodes/inter-collectivites.md" in s.read_text(encoding="utf-8") for s in (networked / "seances").glob("*.md"))

@@ -106,10 +106,21 @@ def _blocks(session: Session, template: Template, rituals: tuple[str, ...], per_
     return blocks
 
 
-def compose(session: Session, rituals: tuple[str, ...], template: Template) -> ComposedSession:
-    """Lay out the session day by day: opening, two blocks of methods around lunch, closing."""
+def compose(session: Session, rituals: tuple[str, ...], template: Template,
+            situation: frozenset[str] = frozenset()) -> ComposedSession:
+    """Lay out the session day by day: opening, two blocks of methods around lunch, closing.
+
+    `situation` names the conditions the collectivity meets (e.g. "network"); a method that needs a
+    condition it does not meet gives way to its replacement (`conditions` in seances/journee.yaml).
+    """
     if template.day is None:
         raise TemplateError(f"{template.root}/seances/journee.yaml: cadre de la journée manquant")
+    swaps = {
+        method: replacement
+        for condition, pairs in template.day.conditions.items()
+        if condition not in situation
+        for method, replacement in pairs.items()
+    }
     methods: Mapping[str, Any] = template.methods
     slots = template.day.slots
     per_day = sum(1 for slot in slots if slot.get("kind") == "bloc")
@@ -117,6 +128,7 @@ def compose(session: Session, rituals: tuple[str, ...], template: Template) -> C
     used: dict[str, None] = {}
 
     def method_item(method_id: str, start: int) -> AgendaItem:
+        method_id = swaps.get(method_id, method_id)
         try:
             sheet = methods[method_id]
         except KeyError:

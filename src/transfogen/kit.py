@@ -178,9 +178,10 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
         for method_id, sheet in template.methods.items()
     }
     by_number = {s["number"]: s for s in context["sessions"]}
+    situation = frozenset({"network"} if context["collectivity"]["network"] else ())
     for session in programme.sessions:
         held = tuple(sorted({e.kind for e in programme.events if e.session == session.number}))
-        composed = compose(session, held, template)
+        composed = compose(session, held, template, situation)
         s = by_number[session.number]
         meta = {
             "id": f"seance-{session.number:02d}",

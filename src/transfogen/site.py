@@ -77,7 +77,7 @@ def _with_timeline(body: str, context: dict) -> str:
     from transfogen.timeline import timeline_html
 
     block = (
-        '<section class="nouvelle-page" aria-labelledby="frise">\n<h2 id="frise">La frise du programme</h2>\n'
+        '<section aria-labelledby="frise">\n<h2 id="frise">La frise du programme</h2>\n'
         + timeline_html(context)
         + "\n</section>\n"
     )

@@ -41,6 +41,9 @@ class DayFrame:
 
     slots: tuple[dict, ...]  # {start: "09:00", minutes, kind: ouverture|bloc|pause|cloture, method?, title?}
     rituals: dict[str, tuple[str, ...]]  # ritual kind → block of method ids
+    # condition → {method that needs it: replacement of the same length}, e.g. "network" when the
+    # profile names partner collectivities
+    conditions: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,9 +119,16 @@ def _day_frame(path: Path) -> DayFrame:
     rituals = data.get("rituals") or {}
     if not isinstance(rituals, dict):
         raise TemplateError(f"{path}: rituals: un dictionnaire est attendu")
+    conditions = data.get("conditions") or {}
+    if not isinstance(conditions, dict) or not all(
+        isinstance(swaps, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in swaps.items())
+        for swaps in conditions.values()
+    ):
+        raise TemplateError(f"{path}: conditions: « condition: {{méthode: remplaçante}} » est attendu")
     return DayFrame(
         slots=tuple(data["day"]),
         rituals={kind: tuple(block) for kind, block in rituals.items()},
+        conditions={name: dict(swaps) for name, swaps in conditions.items()},
     )
 
 

@@ -212,6 +212,17 @@ def _check_day(path: Path, durations: dict[str, int], problems: list[Problem]) -
     rituals = _entry(node, "rituals")
     if rituals and isinstance(rituals[0], yaml.MappingNode):
         _check_blocks(path, "rituals.", [(k.value, v) for k, v in rituals[0].value], durations, problems)
+    conditions = _entry(node, "conditions")
+    if conditions and isinstance(conditions[0], yaml.MappingNode):
+        for condition, swaps in conditions[0].value:
+            for method, replacement in getattr(swaps, "value", []):
+                line, pair = method.start_mark.line + 1, (method.value, replacement.value)
+                unknown = [m for m in pair if m not in durations]
+                if unknown:
+                    problems.append(Problem(str(path), line, f"conditions.{condition.value} : méthode inconnue {', '.join(unknown)}"))
+                elif durations[pair[0]] != durations[pair[1]]:
+                    problems.append(Problem(str(path), line, f"conditions.{condition.value} : {pair[1]} ({durations[pair[1]]} min) "
+                                                             f"ne peut pas remplacer {pair[0]} ({durations[pair[0]]} min)"))
     found = _entry(node, "day")
     if found is None or not isinstance(found[0], yaml.SequenceNode):
         problems.append(Problem(str(path), found[1] if found else 1, "day : la liste des moments de la journée manque"))

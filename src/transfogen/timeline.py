@@ -278,10 +278,7 @@ def timeline_table(kit: dict) -> str:
             for s in kit["sessions"] if within(s)
         ]
         events = [f"{escape(e['title'])} ({escape(e['date_fr'])})" for e in kit["events"] if within(e)]
-        constraints = [
-            f"{escape(c['kind_label'])} : {escape(c['name'])} ({_range_fr(c['start_fr'], c['end_fr'])})"
-            for c in kit.get("closures", []) if within(c)
-        ]
+        constraints = [_closure_fr(c) for c in kit.get("closures", []) if within(c)]
         constraints += [
             f"Réserve électorale (art. L52-1) avant : {escape(e['name'])} "
             f"({_range_fr(e['reserve_start_fr'], e['reserve_end_fr'])})"
@@ -295,6 +292,14 @@ def timeline_table(kit: dict) -> str:
         '<th scope="col">Rituels</th><th scope="col">Contraintes du calendrier</th>'
         "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
     )
+
+
+def _closure_fr(closure: dict) -> str:
+    """"Vacances de Noël (du … au …)", "Toussaint (jour férié, dimanche 1er novembre 2026)"."""
+    kind = closure["kind_label"].lower()
+    said = kind.split()[0] in closure["name"].lower()  # "Vacances d'hiver" already says what it is
+    when = _range_fr(closure["start_fr"], closure["end_fr"])
+    return f"{escape(closure['name'])} ({when})" if said else f"{escape(closure['name'])} ({escape(kind)}, {when})"
 
 
 def _range_fr(start_fr: str, end_fr: str) -> str:
