@@ -368,6 +368,7 @@ EXPECTED_EXAMPLES = {
     "lille.yaml": "59",
     "metz.yaml": "57",
     "strasbourg.yaml": "67",
+    "pays-de-mormal.yaml": "59",  # the « Territoires en résidences » template's example
 }
 
 

@@ -196,3 +196,12 @@ def test_print_shows_no_navigation_and_tab_reaches_the_skip_link_first(browser, 
     assert not page.locator(".navigation").is_visible()
     assert not skip.is_visible()
     assert page.locator("h1").is_visible()
+
+
+def test_the_calendar_page_links_to_the_calendar_files_it_describes(kit):
+    page = kit / "site" / "calendrier" / "calendrier.html"
+    hrefs = re.findall(r'<p class="telechargement">.*?</p>', page.read_text(encoding="utf-8"))[0]
+    targets = re.findall(r'href="([^"]+)"', hrefs)
+    assert [Path(t).name for t in targets] == ["calendrier.ics", "calendrier.csv"]
+    for target in targets:
+        assert (page.parent / target).resolve().is_file(), target

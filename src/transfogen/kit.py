@@ -221,7 +221,14 @@ def _write_calendar(programme: Programme, rules: Any, kit: Path) -> None:
 
 def kit_context(programme: Programme, template: Template, rules: Any) -> dict:
     labels = _labels(template, rules, programme.profile.collectivity.department)
-    return build_context(programme, labels, {"name": template.name, "version": template.version})
+    context = build_context(programme, labels, {"name": template.name, "version": template.version})
+    # The roles this template has a sheet for (kit.roles names every role of the shared vocabulary).
+    context["role_sheets"] = [
+        {"id": path.stem, "name": labels.roles.get(path.stem, path.stem), "file": f"roles/{path.name}"}
+        for path in sorted((template.root / "roles").glob("*.md"))
+        if path.stem in labels.roles
+    ]
+    return context
 
 
 def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:

@@ -72,6 +72,24 @@ def _section_of(path: str, sections: list[str]) -> str | None:
     return next((target for target in sections if folder and target.startswith(folder)), None)
 
 
+DOWNLOADS = {".ics": "pour votre agenda", ".csv": "pour un tableur"}
+
+
+def _with_downloads(body: str, source: Path, page: str, kit: Path) -> str:
+    """A page written next to calendar files links to them: its text names them, a reader needs the link."""
+    order = list(DOWNLOADS)
+    files = sorted((p for p in source.parent.iterdir() if p.suffix in DOWNLOADS), key=lambda p: (order.index(p.suffix), p.name))
+    if not files:
+        return body
+    links = " ; ".join(
+        f'<a href="{_relative("../" + f.relative_to(kit).as_posix(), page)}">{f.name}</a> ({DOWNLOADS[f.suffix]})'
+        for f in files
+    )
+    block = f'<p class="telechargement"><strong>Télécharger :</strong> {links}.</p>\n'
+    at = body.find("<h2")
+    return body + block if at < 0 else body[:at] + block + body[at:]
+
+
 def _with_timeline(body: str, context: dict) -> str:
     """The frise goes before the page's first section (Markdown cannot carry it: raw HTML is off)."""
     from transfogen.timeline import timeline_html
@@ -121,6 +139,7 @@ def build_site(kit: Path, context: dict) -> None:
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:
             body = _with_timeline(body, context)
+        body = _with_downloads(body, source, target, kit)
         pages[target] = (title, _scrolling_wide_tables(_page_links(body)))
     if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
         pages["LISEZMOI.html"] = pages["index.html"]
