@@ -168,3 +168,27 @@ def test_the_frise_is_deterministic(tmp_path, strasbourg):
 def test_the_frise_loads_nothing_from_outside(strasbourg):
     html = timeline_html(strasbourg).replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert not re.search(r"\b(src|xlink:href)=|https?://|@import", html)
+
+
+def test_a_ritual_kind_keeps_its_shape_whatever_the_other_kinds(strasbourg):
+    from transfogen.timeline import _shapes
+
+    fewer = dict(strasbourg, events=[e for e in strasbourg["events"] if e["kind"] != "inter-collectivites"])
+    assert _shapes(fewer)["restitution"] == _shapes(strasbourg)["restitution"]
+    other = dict(strasbourg, events=[*strasbourg["events"], dict(strasbourg["events"][0], kind="visite")])
+    shapes = _shapes(other)
+    assert len(set(shapes.values())) == len(shapes)  # a new kind gets a shape of its own
+
+
+def test_the_caption_names_only_the_patterns_drawn(strasbourg, occitanie):
+    assert "réserve électorale des hachures" not in timeline_html(strasbourg)
+    assert "réserve électorale des hachures" in timeline_html(occitanie)
+
+
+def test_school_holidays_are_drawn_only_when_the_profile_avoids_them(tmp_path):
+    kit = _context(tmp_path, **{"program.avoid_school_holidays": False})
+    assert kit["closures"] and not [c for c in kit["closures"] if c["kind"] == "vacances"]
+    root = _svg(kit)
+    assert "Vacances scolaires" not in _texts(root)
+    assert not [e for e in root.iter() if e.get("class") == "vacances"]
+    assert "des points" not in timeline_html(kit)

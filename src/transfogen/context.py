@@ -53,7 +53,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
     for s in programme.sessions:
         case_title = ""
         if s.case is not None:
-            case_title = cases[s.case - 1].title if s.case <= len(cases) else s.focus
+            case_title = cases[s.case - 1].title if s.case <= len(cases) else f"Cas pratique n°{s.case}"
         sessions.append({
             "number": s.number,
             **_date("start", s.start),
@@ -100,7 +100,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
         known = number <= len(cases)
         case_entries.append({
             "number": number,
-            "title": cases[number - 1].title if known else last.focus,
+            "title": cases[number - 1].title if known else f"Cas pratique n°{number}",
             "service": cases[number - 1].service if known else "",
             "chosen": known,
             "sessions": numbers,

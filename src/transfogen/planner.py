@@ -524,10 +524,12 @@ def _with(session: Session, provisional: bool | None = None, warning: str = "") 
 
 
 def _closures(profile: Profile, cal: FrenchCalendar, first: date, last: date) -> tuple[Period, ...]:
-    """Public holidays, school holidays and blackouts between `first` and `last`, for the timeline.
+    """What kept sessions off the calendar between `first` and `last`: public holidays, blackouts,
+    and school holidays when the profile avoids them. For the frise and the calendar page.
 
     Consecutive days of the same school holidays make one period; blackouts are cut to the range.
     """
+    avoid_school = profile.program.avoid_school_holidays and cal.checks_school_holidays
     found: list[Period] = []
     school: list[Period] = []
     day = first
@@ -535,7 +537,7 @@ def _closures(profile: Profile, cal: FrenchCalendar, first: date, last: date) ->
         name = cal.public_holiday(day)
         if name:
             found.append(Period(day, day, name, "ferie"))
-        name = cal.school_holiday(day) if cal.checks_school_holidays else None
+        name = cal.school_holiday(day) if avoid_school else None
         if name and school and school[-1].reason == name and school[-1].end == day - timedelta(days=1):
             school[-1] = replace(school[-1], end=day)
         elif name:

@@ -22,6 +22,8 @@ MONTH_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août"
 # Fills that stay distinct in greyscale; each band also carries its number.
 PHASE_FILLS = ("#f4e3c1", "#d9e7f5", "#e3efd9", "#f2dcd6", "#e6def0", "#efe9c9")
 SHAPES = ("diamond", "triangle", "circle", "square", "star")
+# The rituals of the bundled templates keep one shape in every kit; other kinds take the shapes left.
+RITUAL_SHAPES = {"cloture": "diamond", "comite-pilotage": "triangle", "inter-collectivites": "circle", "restitution": "square"}
 INK = "#1f2328"
 CLOSURE_ROWS = (  # kind in kit.closures, row label, pattern
     ("ferie", "Jours fériés", None),
@@ -59,9 +61,13 @@ def _clip(kit: dict, items: list[dict], start: str = "start", end: str = "end") 
 
 
 def _shapes(kit: dict) -> dict[str, str]:
-    """One shape per ritual kind, in the order of the kinds' ids, so a kind keeps its shape across kits."""
+    """One shape per ritual kind: the known kinds keep theirs, the others take the free ones by id."""
     kinds = sorted({e["kind"] for e in kit["events"]})
-    return {kind: SHAPES[i % len(SHAPES)] for i, kind in enumerate(kinds)}
+    shapes = {kind: RITUAL_SHAPES[kind] for kind in kinds if kind in RITUAL_SHAPES}
+    free = [shape for shape in SHAPES if shape not in shapes.values()] or list(SHAPES)
+    others = [kind for kind in kinds if kind not in shapes]
+    shapes.update({kind: free[i % len(free)] for i, kind in enumerate(others)})
+    return shapes
 
 
 def _symbol(shape: str, x: float, y: float, r: float = 5.5) -> str:
@@ -132,7 +138,7 @@ def timeline_svg(kit: dict) -> str:
     for session in _clip(kit, kit["sessions"]):
         left, right = x(_day(session["start"])), x_end(_day(session["end"]))
         right = max(right, left + 4)
-        fill = f'fill="#fff" stroke="{INK}" stroke-dasharray="2 1.5"' if session["provisional"] else f'fill="{INK}"'
+        fill = f'fill="#fff" stroke="{INK}" stroke-width="1.3" stroke-dasharray="2.5 1.5"' if session["provisional"] else f'fill="{INK}"'
         marks.append(
             f'<g class="seance"><rect x="{left:.1f}" y="{y + 16}" width="{right - left:.1f}" height="10" {fill}/>'
             + _text((left + right) / 2, y + 13, str(session["number"]), "middle", weight="600")
@@ -316,13 +322,17 @@ def _cell(items: list[str]) -> str:
 
 def timeline_html(kit: dict) -> str:
     """The frise in a scrollable figure (phones scroll it sideways, not the page), then its table."""
+    kinds = {c["kind"] for c in kit.get("closures", [])}
+    keys = ["chaque ligne est nommée à gauche", "les séances portent leur numéro", "les rituels une forme par type"]
+    keys += [text for kind, text in (("vacances", "les vacances scolaires des points"),
+                                     ("blocage", "les périodes bloquées des croisillons")) if kind in kinds]
+    if kit["elections"]:
+        keys.append("la réserve électorale des hachures")
     return (
         '<figure class="frise">\n'
         '<div class="frise-defilement" tabindex="0" role="region" aria-label="Frise du programme">\n'
         + timeline_svg(kit)
         + "\n</div>\n"
-        "<figcaption>Frise du programme : chaque ligne est nommée à gauche ; les séances portent leur "
-        "numéro, les rituels une forme par type, les vacances des points, les périodes bloquées des "
-        "croisillons et la réserve électorale des hachures.</figcaption>\n"
+        f"<figcaption>Frise du programme : {', '.join(keys[:-1])} et {keys[-1]}.</figcaption>\n"
         "</figure>\n" + timeline_table(kit)
     )
