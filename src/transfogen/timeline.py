@@ -8,6 +8,7 @@ patterns. Screen-reader users get the same content in the month-by-month table t
 from __future__ import annotations
 
 import calendar as monthcal
+import math
 from datetime import date, timedelta
 from html import escape
 
@@ -80,8 +81,6 @@ def _symbol(shape: str, x: float, y: float, r: float = 5.5) -> str:
     elif shape == "triangle":
         points = [(x, y - r - 1), (x + r + 1, y + r), (x - r - 1, y + r)]
     else:  # star: five points
-        import math
-
         points = []
         for i in range(10):
             radius = r + 1.5 if i % 2 == 0 else (r + 1.5) / 2.4
