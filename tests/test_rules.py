@@ -91,3 +91,13 @@ def test_a_variant_template_can_change_the_shape_without_python(data, tmp_path):
     (tmp_path / "programme.yaml").write_text(yaml.safe_dump(variant, allow_unicode=True), encoding="utf-8")
     rules = load_rules(tmp_path)
     assert (rules.min_case_sessions, rules.max_case_sessions, rules.launch_sessions) == (2, 3, 0)
+
+
+def test_titles_name_the_sessions_and_refuse_unknown_keys(data):
+    data = copy.deepcopy(data)
+    data["titles"] = {"session": "Immersion {number}", "case_session": "Projet : {stage}"}
+    rules = parse_rules(data, "programme.yaml")
+    assert (rules.session_title, rules.case_session_title) == ("Immersion {number}", "Projet : {stage}")
+    data["titles"] = {"sesion": "Atelier {number}"}
+    with pytest.raises(TemplateError, match=r"programme.yaml: titles.sesion: clé inconnue"):
+        parse_rules(data, "programme.yaml")

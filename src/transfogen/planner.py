@@ -241,9 +241,12 @@ def _allocate(count: int, rules: ProgrammeRules, named_cases: int):
 
 def _session(number: int, days, content: _Content, profile: Profile, rules: ProgrammeRules) -> Session:
     topic = rules.topic_name(content.lab_topic) if content.lab_topic else ""
+    prefix = rules.session_title.replace("{number}", str(number))
     if content.phase == "cas-pratiques":
         stage = rules.stage_name(content.stage)
-        title = f"Séance {number} — Cas n°{content.case} : {stage[:1].lower()}{stage[1:]}"
+        title = f"{prefix} — " + rules.case_session_title.replace("{case}", str(content.case)).replace(
+            "{stage}", stage[:1].lower() + stage[1:]
+        )
         if content.case <= len(profile.cases):
             focus = profile.cases[content.case - 1].title
         else:
@@ -252,7 +255,7 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
             focus += f" ; bloc labo : {topic}"
     else:
         phase = rules.phase(content.phase)
-        title = f"Séance {number} — " + phase.session_title.replace("{topic}", topic)
+        title = f"{prefix} — " + phase.session_title.replace("{topic}", topic)
         focus = phase.focus.replace("{topic}", topic)
     sites = profile.collectivity.sites
     return Session(
@@ -286,8 +289,10 @@ def _rituals(sessions, lengths, profile: Profile, rules: ProgrammeRules, slots: 
     if restitution:
         for case in range(1, len(lengths) + 1):
             last_session = [s for s in sessions if s.case == case][-1]
-            subject = profile.cases[case - 1].title if case <= len(profile.cases) else f"cas pratique n°{case}"
-            events.append(_held_in(restitution, last_session, f"{restitution.name} n°{case} : {subject}"))
+            title = f"{restitution.name} n°{case}"
+            if case <= len(profile.cases):  # a case still to be chosen has no subject to name yet
+                title += f" : {profile.cases[case - 1].title}"
+            events.append(_held_in(restitution, last_session, title))
 
     meeting = rules.ritual("inter-collectivites")
     network = profile.collectivity.network
@@ -299,7 +304,8 @@ def _rituals(sessions, lengths, profile: Profile, rules: ProgrammeRules, slots: 
             day = date(year, month, meeting.from_day)
             while day.month == month and (day in taken or slots.blocker(day) is not None):
                 day += timedelta(days=1)
-            if day.month == month and sessions[0].start <= day <= _month_end(year, month):
+            # Only while the programme runs: between the first and the last session.
+            if day.month == month and sessions[0].start <= day <= sessions[-1].end:
                 events.append(
                     Event(
                         kind=meeting.kind,
@@ -465,7 +471,12 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
                     "le déplacer hors de cette période, ou le tenir sans élus ni promotion de la collectivité.",
                 ))
         if hit:
-            warnings.append(f"{hit} séance(s) pendant la réserve électorale des {name}, {span}.")
+            sessions_word = "séance tombe" if hit == 1 else "séances tombent"
+            warnings.append(
+                f"{hit} {sessions_word} pendant la réserve électorale des {name}, {span} (article L52-1 du "
+                "code électoral) : pendant cette période, pas de restitution publique avec les élus ni de "
+                "communication qui valorise l'action de la collectivité."
+            )
     for fact in facts.elections:
         if not fact.kinds and first_day <= fact.date <= programme_end:
             notes.append(

@@ -89,6 +89,9 @@ class ProgrammeRules:
     budgets: tuple[BudgetRule, ...]
     mission_days: tuple[float, float]
     shape: ProgrammeShape = ProgrammeShape()
+    # How sessions are named: "{number}" is the session's number; "{case}" the case's, "{stage}" its stage.
+    session_title: str = "Séance {number}"
+    case_session_title: str = "Cas n°{case} : {stage}"
 
     def phase(self, phase_id: str) -> PhaseRule:
         return next(p for p in self.phases if p.id == phase_id)
@@ -164,6 +167,22 @@ def _named(read: _Reader, data: dict, key: str, expected: tuple[str, ...] | None
     if expected is not None and sorted(ids) != sorted(expected):
         raise read.fail(key, f"identifiants attendus : {', '.join(expected)}")
     return tuple(items)
+
+
+def _titles(read: _Reader, data: dict) -> dict[str, str]:
+    """The optional `titles:` section: how sessions are named (a residency has immersions)."""
+    if data.get("titles") is None:
+        return {}
+    titles = read.mapping(data["titles"], "titles")
+    unknown = sorted(set(map(str, titles)) - {"session", "case_session"})
+    if unknown:
+        raise read.fail(f"titles.{unknown[0]}", "clé inconnue (connues : session, case_session)")
+    found = {}
+    if "session" in titles:
+        found["session_title"] = read.text(titles, "session", "titles")
+    if "case_session" in titles:
+        found["case_session_title"] = read.text(titles, "case_session", "titles")
+    return found
 
 
 def _shape(read: _Reader, data: dict) -> ProgrammeShape:
@@ -314,6 +333,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         budgets=tuple(budgets),
         mission_days=(float(mission[0]), float(mission[1])),
         shape=_shape(read, data),
+        **_titles(read, data),
     )
 
 

@@ -24,7 +24,8 @@ Exemple :
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le calendrier dans ce fichier.")
 @click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe déjà.")
-def calendar(profile: str, fmt: str, output: str | None, force: bool) -> None:
+@click.option("--template", "template", help="Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom.")
+def calendar(profile: str, fmt: str, output: str | None, force: bool, template: str | None) -> None:
     """Planifie le programme d'une collectivité à partir de son PROFILE (fichier YAML) et affiche
     son calendrier : séances, phases, rituels, mois sans séance et points de vigilance.
 
@@ -33,12 +34,14 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool) -> None:
     dans LibreOffice ou Excel (une ligne par journée de séance).
     """
     from transfogen import calendar_formats
-    from transfogen.api import bundled_template_dir, plan_profile
+    from transfogen.api import plan_profile
     from transfogen.files import write_file
     from transfogen.rules import load_rules
+    from transfogen.template_source import open_template, resolve_template
 
-    programme = plan_profile(profile)
-    labels = calendar_formats.rule_labels(load_rules(bundled_template_dir()))
+    with open_template(resolve_template(template)) as root:
+        programme = plan_profile(profile, root)
+        labels = calendar_formats.rule_labels(load_rules(root))
     render = {
         "text": calendar_formats.to_text,
         "json": calendar_formats.to_json,
