@@ -131,7 +131,7 @@ def build_site(kit: Path, context: dict) -> None:
         rel = source.relative_to(kit).as_posix()
         text = source.read_text(encoding="utf-8")
         if text.startswith("---\n"):
-            sheet = parse_sheet(text, str(source))
+            sheet = parse_sheet(text, str(source), lint=False)  # validated when read or composed
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
             title, markdown = _title_and_body(text, source.stem)
