@@ -6,6 +6,7 @@ that need them, so `transfogen --help` stays as light as `import click`.
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import click
@@ -38,14 +39,26 @@ def main() -> None:
 
 
 def _register() -> None:
-    from transfogen.cli import calendar, new, render, templates
-    from transfogen.cli import export as export_command
+    from transfogen.cli import calendar, export, new, render, templates
 
-    main.add_command(new.new)
-    main.add_command(calendar.calendar)
-    main.add_command(render.render)
-    main.add_command(templates.templates)
-    main.add_command(export_command.export)
+    for command in (new.new, calendar.calendar, render.render, export.export, templates.templates):
+        main.add_command(command)
+    _french_help(main)
+
+
+def _french_help(command: click.Command) -> None:
+    """Every help ends with its example, and the help option speaks French.
+
+    The example is written at the end of each docstring, after a `\b` line; Click would print it
+    before the options, so it moves to the epilog, which comes last.
+    """
+    help_text = inspect.cleandoc(command.help or "")
+    marker = help_text.find("\b\nExemple")
+    if marker >= 0 and not command.epilog:
+        command.help, command.epilog = help_text[:marker].rstrip(), help_text[marker:]
+    click.help_option("-h", "--help", help="Affiche cette aide et quitte.")(command)
+    for sub in getattr(command, "commands", {}).values():
+        _french_help(sub)
 
 
 _register()
