@@ -421,22 +421,9 @@ class _DocxWriter:
         self.inline_paragraph(meta["source"])
 
     def session_facts(self, meta: dict) -> None:
-        from transfogen.html import dates_fr, minutes_fr
-        from transfogen.sheets import schema
+        from transfogen.html import session_facts
 
-        names = schema()
-        rows = [
-            ("Séance", f"n° {meta['number']}"),
-            ("Dates", dates_fr(meta["dates"])),
-            ("Lieu", meta["place"]),
-            ("Phase", names["phases"][meta["phase"]]),
-            ("Durée de travail", minutes_fr(meta["duration"])),
-        ]
-        if meta.get("stage"):
-            rows.append(("Étape du cas", names["stages"][meta["stage"]]))
-        if meta.get("lab_topic"):
-            rows.append(("Thème du labo", names["lab_topics"][meta["lab_topic"]]))
-        self.facts_table("La séance en bref", rows)
+        self.facts_table("La séance en bref", session_facts(meta))
 
     # Building blocks.
 

@@ -200,8 +200,8 @@ def _run_sheet(steps: list[dict]) -> str:
     )
 
 
-def _session_html(sheet: Sheet) -> str:
-    meta = sheet.meta
+def session_facts(meta: dict) -> list[tuple[str, str]]:
+    """A session sheet's key facts, as (label, value) pairs: shared by the site and the exports."""
     names = schema()
     facts = [
         ("Séance", f"n° {meta['number']}"),
@@ -214,6 +214,12 @@ def _session_html(sheet: Sheet) -> str:
         facts.append(("Étape du cas", names["stages"][meta["stage"]]))
     if meta.get("lab_topic"):
         facts.append(("Thème du labo", names["lab_topics"][meta["lab_topic"]]))
+    return facts
+
+
+def _session_html(sheet: Sheet) -> str:
+    meta = sheet.meta
+    facts = session_facts(meta)
     header = (
         '<dl class="seance">\n'
         + "\n".join(f"<dt>{label}</dt><dd>{escape(str(value))}</dd>" for label, value in facts)
