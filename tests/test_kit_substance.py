@@ -10,7 +10,7 @@ from transfogen.api import plan_profile
 from transfogen.fr import jours_fr
 from transfogen.sheets import load_sheet, placeholder_pattern
 
-_ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) min \| (.+?) \| (.+?) \|$")
+_ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) min \| (.+?) \|$")
 
 
 def _agenda(text: str) -> list[tuple[str, str, int, str]]:
