@@ -314,3 +314,12 @@ def test_cli_start_up_does_not_import_export_libraries():
     imported = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
     assert "transfogen" in imported
     assert not imported & {"weasyprint", "docx"}
+
+
+def test_programme_pdf_carries_the_frise(kit, tmp_path):
+    require_or_skip("pdftotext")
+    out = tmp_path / "programme.pdf"
+    result = CliRunner().invoke(main, ["export", str(kit), "-f", "pdf", "--sheet", "programme.md", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = _flat(_text(out))
+    assert "La frise du programme" in text and "Le programme mois par mois" in text

@@ -14,13 +14,13 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from pathlib import Path
 
 from transfogen.errors import TransfogenError
-from transfogen.files import STATE_DIR, refuse_existing, write_file
+from transfogen.files import CONTEXT_FILE, STATE_DIR, refuse_existing, write_file
 
 DOCX_FOLDERS = ("seances", "methodes", "roles", "documents")  # what gets one .docx each
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
@@ -41,6 +41,7 @@ class KitInfo:
     last_day: datetime.date | None
     sessions: int
     template: str
+    context: dict | None = field(default=None, hash=False, compare=False)  # .transfogen/contexte.json
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,13 @@ def kit_info(kit: Path) -> KitInfo:
             template = f"{data['template']} {data['template_version']}"
         except (ValueError, KeyError, TypeError):
             raise TransfogenError(f"{state} : fichier illisible (régénérez le kit)") from None
+    context_file = kit / STATE_DIR / CONTEXT_FILE
+    try:
+        context = json.loads(context_file.read_text(encoding="utf-8")) if context_file.is_file() else None
+    except ValueError:
+        raise TransfogenError(f"{context_file} : fichier illisible (régénérez le kit)") from None
     return KitInfo(
+        context=context,
         root=kit,
         collectivity=profile.collectivity.name,
         start=profile.program.start,
@@ -215,6 +222,10 @@ def booklet_html(info: KitInfo, parts: list[Chapter], cover: bool) -> str:
     body.append("<main>")
     for chapter in parts:
         inner = sheet_html(chapter.sheet) if chapter.sheet is not None else render_markdown(chapter.markdown)
+        if chapter.rel == "programme.md" and info.context:
+            from transfogen.site import with_timeline
+
+            inner = with_timeline(inner, info.context)  # the frise, as on the site's programme page
         inner = _local_links(inner, chapter, anchors)
         body.append(
             f'<article class="chapitre" id="{chapter.anchor}">\n<h1>{escape(chapter.title)}</h1>\n{inner.strip()}\n</article>'

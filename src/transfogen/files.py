@@ -7,7 +7,8 @@ from pathlib import Path
 
 from transfogen.errors import OutputExistsError, TransfogenError
 
-STATE_DIR = ".transfogen"  # inside a kit: the profile and the template used
+STATE_DIR = ".transfogen"  # inside a kit: the profile, the template used and the data it was built from
+CONTEXT_FILE = "contexte.json"  # the `kit` data every template saw (docs/contexte-kit.md)
 
 
 def refuse_existing(targets: list[Path], force: bool) -> None:

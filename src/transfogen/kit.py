@@ -18,7 +18,7 @@ import yaml
 
 from transfogen import __version__
 from transfogen.context import Labels, build_context, session_file
-from transfogen.files import STATE_DIR
+from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
 from transfogen.model import Programme
 from transfogen.template import Template, load_template
@@ -261,6 +261,8 @@ def build_kit(programme: Programme, template: Template, rules: Any, profile_text
             ensure_ascii=False, indent=2, sort_keys=True,
         ) + "\n",
     )
+    # The data behind the kit, for the exports and for anyone who wants to build on it.
+    _write(kit / STATE_DIR / CONTEXT_FILE, json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     build_site(kit, context)
     return kit
 

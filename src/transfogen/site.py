@@ -90,7 +90,7 @@ def _with_downloads(body: str, source: Path, page: str, kit: Path) -> str:
     return body + block if at < 0 else body[:at] + block + body[at:]
 
 
-def _with_timeline(body: str, context: dict) -> str:
+def with_timeline(body: str, context: dict) -> str:
     """The frise goes before the page's first section (Markdown cannot carry it: raw HTML is off)."""
     from transfogen.timeline import timeline_html
 
@@ -138,7 +138,7 @@ def build_site(kit: Path, context: dict) -> None:
             body = render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:
-            body = _with_timeline(body, context)
+            body = with_timeline(body, context)
         body = _with_downloads(body, source, target, kit)
         pages[target] = (title, _scrolling_wide_tables(_page_links(body)))
     if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
