@@ -38,23 +38,18 @@ def enumeration(items: list[str]) -> str:
 
 
 def jours_fr(days: list[date] | tuple[date, ...]) -> str:
-    """Consecutive days of one session → « 12, 13 et 14 janvier 2027 » (months and years grouped)."""
-    if not days:
-        return ""
-    groups: list[tuple[tuple[int, int], list[date]]] = []
-    for d in days:
-        if groups and groups[-1][0] == (d.year, d.month):
-            groups[-1][1].append(d)
-        else:
-            groups.append(((d.year, d.month), [d]))
+    """Days of one session → « 12, 13 et 14 janvier 2027 »; a month and a year are said once when
+    shared (« 31 mars et 1er avril 2027 », « 30, 31 décembre 2027 et 3 janvier 2028 »)."""
     parts = []
-    for index, ((year, month), group) in enumerate(groups):
-        numbers = enumeration([_day(d) for d in group])
-        last = index == len(groups) - 1
-        same_year_follows = not last and groups[index + 1][0][0] == year
-        suffix = MONTH_NAMES[month - 1] + ("" if same_year_follows else f" {year}")
-        parts.append(f"{numbers} {suffix}")
-    return enumeration(parts)
+    for index, day in enumerate(days):
+        following = days[index + 1] if index + 1 < len(days) else None
+        text = _day(day)
+        if following is None or (following.month, following.year) != (day.month, day.year):
+            text += f" {MONTH_NAMES[day.month - 1]}"
+        if following is None or following.year != day.year:
+            text += f" {day.year}"
+        parts.append(text)
+    return enumeration(parts) if len(parts) > 1 else "".join(parts)
 
 
 def nombre_fr(value: float) -> str:

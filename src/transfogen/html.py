@@ -6,18 +6,13 @@ lang="fr", a skip link, landmarks, one h1 then h2 sections, tables with header c
 
 from __future__ import annotations
 
-import datetime
 from html import escape
 from importlib import resources
 
+from transfogen.fr import duree as minutes_fr
+from transfogen.fr import jours_fr as dates_fr
 from transfogen.markup import render_inline, render_markdown
 from transfogen.sheets import Sheet, schema
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
 
 def stylesheet() -> str:
     """The kit's one stylesheet (data/site/style.css), for inlining or copying into a site."""
@@ -87,28 +82,6 @@ def page(
         "</html>",
     ]
     return "\n".join(head + body) + "\n"
-
-
-def minutes_fr(minutes: int) -> str:
-    """45 -> "45 min", 60 -> "1 h", 90 -> "1 h 30"."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" + (f" {rest:02d}" if rest else "")
-
-
-def dates_fr(days: list[datetime.date]) -> str:
-    """[12, 13, 14 Jan 2027] -> "12, 13 et 14 janvier 2027" (month and year said once when shared)."""
-    parts = []
-    for index, day in enumerate(days):
-        following = days[index + 1] if index + 1 < len(days) else None
-        text = "1er" if day.day == 1 else str(day.day)
-        if following is None or (following.month, following.year) != (day.month, day.year):
-            text += f" {MONTHS[day.month - 1]}"
-        if following is None or following.year != day.year:
-            text += f" {day.year}"
-        parts.append(text)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
 def sheet_html(sheet: Sheet) -> str:
