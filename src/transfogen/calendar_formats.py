@@ -13,14 +13,13 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone
 
+from transfogen.fr import WEEKDAY_NAMES, date_court
 from transfogen.model import WEEKDAYS, Event, Programme, Session
 
 JSON_FORMAT = "transfogen.calendar/1"
 
 # Never change: every UID in every calendar a user has imported derives from it.
 UID_NAMESPACE = uuid.UUID("6f1c2b7e-3d4a-5e8f-9a0b-1c2d3e4f5a6b")
-
-FRENCH_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 CSV_HEADER = ("Date", "Jour", "Séance", "Jour de séance", "Phase", "Titre", "Focus", "Lieu", "Avertissements")
 
@@ -49,12 +48,8 @@ def _name(item_id: str | None, names: Mapping[str, str]) -> str:
     return names.get(item_id, item_id)
 
 
-def _fr(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
 def _fr_long(day: date) -> str:
-    return f"{FRENCH_WEEKDAYS[day.weekday()]} {_fr(day)}"
+    return f"{WEEKDAY_NAMES[day.weekday()]} {date_court(day)}"
 
 
 # ---------------------------------------------------------------- text
@@ -70,10 +65,10 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         first, last = p.sessions[0].start, p.sessions[-1].end
         lines.append(
             f"{len(p.sessions)} séances, du {_fr_long(first)} au {_fr_long(last)} "
-            f"(début prévu le {_fr(settings.start)}, {settings.months} mois)"
+            f"(début prévu le {date_court(settings.start)}, {settings.months} mois)"
         )
     else:
-        lines.append(f"Aucune séance n'a pu être planifiée (début prévu le {_fr(settings.start)}).")
+        lines.append(f"Aucune séance n'a pu être planifiée (début prévu le {date_court(settings.start)}).")
 
     if p.phases:
         lines += ["", "Phases"]
@@ -81,7 +76,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         for span in p.phases:
             numbers = ", ".join(str(n) for n in span.sessions) or "aucune"
             lines.append(
-                f"  {(span.name or span.id):<{width}}  {_fr(span.start)} → {_fr(span.end)}  séances : {numbers}"
+                f"  {(span.name or span.id):<{width}}  {date_court(span.start)} → {date_court(span.end)}  séances : {numbers}"
             )
 
     if p.sessions:
@@ -89,7 +84,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         rows = [
             (
                 f"{s.number:>2}",
-                (f"{_fr(s.start)} → {_fr(s.end)}" if s.end != s.start else _fr(s.start))
+                (f"{date_court(s.start)} → {date_court(s.end)}" if s.end != s.start else date_court(s.start))
                 + (" (provisoire)" if s.provisional else ""),
                 _name(s.phase, names),
                 s.site or "",
@@ -108,7 +103,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
     if p.events:
         lines += ["", "Rituels et temps forts"]
         for e in p.events:
-            when = _fr(e.start) if e.end == e.start else f"{_fr(e.start)} → {_fr(e.end)}"
+            when = date_court(e.start) if e.end == e.start else f"{date_court(e.start)} → {date_court(e.end)}"
             extra = f" (pendant la séance {e.session})" if e.session is not None else ""
             public = " — public" if e.public else ""
             lines.append(f"  {when}  {e.title}{extra}{public}")
@@ -122,19 +117,19 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         lines += ["", "À préparer avant la première séance"]
         for d in p.checklist:
             owner = _name(d.owner, names)
-            lines.append(f"  avant le {_fr(d.due)}  {d.title}" + (f" ({owner})" if owner else ""))
+            lines.append(f"  avant le {date_court(d.due)}  {d.title}" + (f" ({owner})" if owner else ""))
 
     if p.budgets:
         lines += ["", "Temps à prévoir par personne"]
         width = max(len(_name(b.role, names)) for b in p.budgets)
         for b in p.budgets:
-            lines.append(f"  {_name(b.role, names):<{width}}  {_days_fr(b.days)}" + (f" — {b.detail}" if b.detail else ""))
+            lines.append(f"  {_name(b.role, names):<{width}}  {_daysdate_court(b.days)}" + (f" — {b.detail}" if b.detail else ""))
 
     if p.elections:
         lines += ["", "Élections"]
         for el in p.elections:
             unconfirmed = " (date non confirmée)" if not el.confirmed else ""
-            lines.append(f"  {el.name} : {_fr(el.date)}{unconfirmed}, réserve électorale dès le {_fr(el.reserve_start)}")
+            lines.append(f"  {el.name} : {date_court(el.date)}{unconfirmed}, réserve électorale dès le {date_court(el.reserve_start)}")
 
     if p.warnings:
         lines += ["", "Avertissements"]
@@ -145,7 +140,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _days_fr(days: float) -> str:
+def _daysdate_court(days: float) -> str:
     text = f"{days:g}".replace(".", ",")
     return f"{text} jour" if days <= 1 else f"{text} jours"
 
@@ -345,8 +340,8 @@ def to_csv(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
         for k, day in enumerate(s.days, 1):
             writer.writerow(
                 [
-                    _fr(day),
-                    FRENCH_WEEKDAYS[day.weekday()],
+                    date_court(day),
+                    WEEKDAY_NAMES[day.weekday()],
                     s.number,
                     # not "1/3": Excel would read it as a date
                     f"jour {k} sur {len(s.days)}",
