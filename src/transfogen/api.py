@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from transfogen.errors import TemplateError
-from transfogen.model import Programme
+from transfogen.model import Profile, Programme
+
+if TYPE_CHECKING:
+    from transfogen.rules import ProgrammeRules
 
 
 def bundled_template_dir(name: str = "transfo") -> Path:
@@ -22,14 +26,19 @@ def bundled_template_dir(name: str = "transfo") -> Path:
 
 def plan_profile(path: str | Path, template_dir: str | Path | None = None) -> Programme:
     """Read a collectivity's profile and plan its programme with the template's rules."""
+    from transfogen.profile import load_profile
+
+    return plan_with_rules(load_profile(path), template_dir)[0]
+
+
+def plan_with_rules(profile: Profile, template_dir: str | Path | None = None) -> tuple[Programme, ProgrammeRules]:
+    """Plan a loaded profile; also return the template's rules, which renderers need for names."""
     from transfogen.french_calendar import load_calendar_facts
     from transfogen.planner import plan
-    from transfogen.profile import load_profile
     from transfogen.rules import load_rules
 
-    profile = load_profile(path)
     rules = load_rules(template_dir if template_dir is not None else bundled_template_dir())
-    return plan(profile, rules, load_calendar_facts())
+    return plan(profile, rules, load_calendar_facts()), rules
 
 
 def bundled_examples() -> list[Path]:

@@ -234,14 +234,11 @@ def kit_context(programme: Programme, template: Template, rules: Any) -> dict:
 def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
     """The content of a template's `cookiecutter.json`: plain `cookiecutter --no-input` then renders
     the skeleton of the template's example (kept in sync by tests/test_kit.py)."""
-    from transfogen.french_calendar import load_calendar_facts
-    from transfogen.planner import plan
+    from transfogen.api import plan_with_rules
     from transfogen.profile import load_profile
-    from transfogen.rules import load_rules
 
     template = load_template(template_root)
-    rules = load_rules(template_root)
-    programme = plan(load_profile(example_profile), rules, load_calendar_facts())
+    programme, rules = plan_with_rules(load_profile(example_profile), template_root)
     return {"slug": programme.profile.slug, "_kit": kit_context(programme, template, rules)}
 
 
@@ -270,11 +267,8 @@ def build_kit(programme: Programme, template: Template, rules: Any, profile_text
 def generate_kit(profile_path: str | Path, output_dir: str | Path | None = None, *,
                  template_dir: str | Path | None = None, force: bool = False, trust: bool = False) -> Path:
     """Generate the kit of a profile into `output_dir` (default: the collectivity's slug)."""
-    from transfogen.french_calendar import load_calendar_facts
-    from transfogen.planner import plan
+    from transfogen.api import plan_with_rules
     from transfogen.profile import load_profile
-    from transfogen.rules import load_rules
-
     from transfogen.template_source import open_template
 
     profile = load_profile(profile_path)
@@ -283,8 +277,7 @@ def generate_kit(profile_path: str | Path, output_dir: str | Path | None = None,
     profile_text = Path(profile_path).read_text(encoding="utf-8")
     with open_template(template_dir, trust=trust) as root:
         template = load_template(root)
-        rules = load_rules(root)
-        programme = plan(profile, rules, load_calendar_facts())
+        programme, rules = plan_with_rules(profile, root)
         out.parent.mkdir(parents=True, exist_ok=True)
         # Same parent as the destination, so the final move is a rename on one file system.
         with tempfile.TemporaryDirectory(prefix=".transfogen-", dir=out.parent) as tmp:

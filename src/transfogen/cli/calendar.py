@@ -34,14 +34,14 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     dans LibreOffice ou Excel (une ligne par journée de séance).
     """
     from transfogen import calendar_formats
-    from transfogen.api import plan_profile
+    from transfogen.api import plan_with_rules
     from transfogen.files import write_file
-    from transfogen.rules import load_rules
+    from transfogen.profile import load_profile
     from transfogen.template_source import open_template, resolve_template
 
     with open_template(resolve_template(template)) as root:
-        programme = plan_profile(profile, root)
-        labels = calendar_formats.rule_labels(load_rules(root))
+        programme, rules = plan_with_rules(load_profile(profile), root)
+    labels = calendar_formats.rule_labels(rules)
     render = {
         "text": calendar_formats.to_text,
         "json": calendar_formats.to_json,
