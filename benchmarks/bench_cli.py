@@ -59,14 +59,18 @@ def main() -> None:
 
         example = REPO / "examples" / f"{args.example}.yaml"
         rows = {
-            "transfogen new": measure([str(BIN / "transfogen"), "new", str(example), "-o", str(work / "kit")], args.runs, work, clean),
+            "transfogen new": measure(
+                [str(BIN / "transfogen"), "new", str(example), "-o", str(work / "kit")], args.runs, work, clean
+            ),
             "cookiecutter --no-input": measure(
                 [str(BIN / "cookiecutter"), "--no-input", str(REPO / "templates" / "transfo"), "-o", str(work / "cc")],
-                args.runs, work, clean),
+                args.runs,
+                work,
+                clean,
+            ),
             "transfogen --help": measure([str(BIN / "transfogen"), "--help"], args.runs, work),
             'python -c "import click"': measure([sys.executable, "-c", "import click"], args.runs, work),
         }
-        files = sum(1 for p in (work / "kit").rglob("*") if p.is_file()) if (work / "kit").exists() else 0
     print(f"{'commande':32} {'temps réel':>11} {'temps CPU':>11} {'mémoire max':>12}")
     for name, (seconds, cpu, mib) in rows.items():
         print(f"{name:32} {seconds * 1000:8.0f} ms {cpu * 1000:8.0f} ms {mib:9.1f} Mio")

@@ -38,6 +38,13 @@ if [ "${1:-}" = "--install-only" ]; then
     exit 0
 fi
 
+# The lint gate runs with the whole suite (no arguments); a targeted run goes straight to pytest.
+if [ "$#" -eq 0 ]; then
+    echo "Vérification du style (ruff check, ruff format --check)…"
+    .venv/bin/ruff check --quiet .
+    .venv/bin/ruff format --check --quiet .
+fi
+
 status=0
 .venv/bin/python -m pytest -q "$@" || status=$?
 if [ "$status" -eq 5 ]; then

@@ -10,9 +10,9 @@ import json
 import os
 import shutil
 import subprocess
-from urllib.parse import unquote
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -176,13 +176,13 @@ def describe_violations(results: dict[Path, list[dict]], root: Path | None = Non
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
         for violation in violations:
             for target in violation["targets"]:
-                lines.append(
-                    f"{shown}: {violation['id']} ({violation['impact']}) at {target}: {violation['help']}"
-                )
+                lines.append(f"{shown}: {violation['id']} ({violation['impact']}) at {target}: {violation['help']}")
     return "\n".join(lines)
 
 
-def screenshot(html_file: str | os.PathLike, png_path: str | os.PathLike, width: int = 1280, full_page: bool = True) -> Path:
+def screenshot(
+    html_file: str | os.PathLike, png_path: str | os.PathLike, width: int = 1280, full_page: bool = True
+) -> Path:
     """Render a page in Chromium and save it as a PNG; returns the PNG's path."""
     from playwright.sync_api import sync_playwright
 

@@ -25,8 +25,10 @@ def test_an_authors_change_to_a_role_sheet_shows_in_the_kit(bake_kit, tmp_path):
     mine = tmp_path / "mon-gabarit"
     shutil.copytree(TEMPLATE, mine)
     role = mine / "roles" / "usagers.md"
-    role.write_text(role.read_text(encoding="utf-8") + "\nLes usagers de {{ kit.collectivity.name }} sont invités à chaque test.\n",
-                    encoding="utf-8")
+    role.write_text(
+        role.read_text(encoding="utf-8") + "\nLes usagers de {{ kit.collectivity.name }} sont invités à chaque test.\n",
+        encoding="utf-8",
+    )
     result = bake_kit(template=mine, profile=REPO / "examples" / "metz.yaml")
     assert result.error is None, result.error
     assert "Les usagers de Metz Métropole sont invités à chaque test." in result.read("roles/usagers.md")

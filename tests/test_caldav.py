@@ -37,9 +37,19 @@ def radicale(tmp_path_factory):
     port = _free_port()
     folder = tmp_path_factory.mktemp("radicale")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}", "--auth-type", "none",
-         "--storage-filesystem-folder", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--auth-type",
+            "none",
+            "--storage-filesystem-folder",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -117,7 +127,9 @@ def test_whole_ics_file_uploads_and_reads_back_unchanged(calendar):
     ics = cf.to_ics(p)
     # A whole calendar PUT on the collection replaces its content; Radicale splits it by UID.
     request = urllib.request.Request(
-        str(calendar.url), data=ics, method="PUT",
+        str(calendar.url),
+        data=ics,
+        method="PUT",
         headers={"Content-Type": "text/calendar; charset=utf-8", "Authorization": _basic_auth()},
     )
     with urllib.request.urlopen(request) as answer:
@@ -136,8 +148,15 @@ def test_reimport_updates_events_instead_of_duplicating_them(calendar):
     assert _stored(calendar)[first_session][:2] == (date(2027, 1, 11), date(2027, 1, 14))
 
     # Planned again after a change in the profile: same UIDs, so the server updates each event.
-    moved = replace(p, sessions=(replace(p.sessions[0], title="Séance 1 — Campus", days=(
-        date(2027, 1, 18), date(2027, 1, 19), date(2027, 1, 20))),) + p.sessions[1:])
+    moved = replace(
+        p,
+        sessions=(
+            replace(
+                p.sessions[0], title="Séance 1 — Campus", days=(date(2027, 1, 18), date(2027, 1, 19), date(2027, 1, 20))
+            ),
+        )
+        + p.sessions[1:],
+    )
     for obj in _split(cf.to_ics(moved)):
         calendar.add_event(obj)
     stored = _stored(calendar)

@@ -36,32 +36,76 @@ def sample_programme(name: str = "Eurométropole de Strasbourg", slug: str = "eu
     """Four sessions over five months, one skipped month, rituals with and without a session."""
     profile = Profile(
         collectivity=Collectivity(
-            name=name, kind="metropole", department="67", school_zone="B", sites=("Centre administratif", "Maison de l'Été")
+            name=name,
+            kind="metropole",
+            department="67",
+            school_zone="B",
+            sites=("Centre administratif", "Maison de l'Été"),
         ),
         program=ProgramSettings(start=date(2027, 1, 4), months=18, session_days=3, weekdays=(0, 1, 2)),
         cases=(Case("Accueil des familles au guichet petite enfance", "Direction de l'éducation"),),
         slug=slug,
     )
     sessions = (
-        Session(1, (date(2027, 1, 11), date(2027, 1, 12), date(2027, 1, 13)), "lancement",
-                "Séance 1 — Lancement", "Faire groupe et cadrer la démarche", site="Centre administratif"),
-        Session(2, (date(2027, 2, 1), date(2027, 2, 2), date(2027, 2, 3)), "cas-pratiques",
-                "Séance 2 — Cas n°1 : cadrage", "Accueil des familles au guichet petite enfance",
-                case=1, stage="cadrage", site="Maison de l'Été"),
-        Session(3, (date(2027, 4, 5), date(2027, 4, 6), date(2027, 4, 7)), "cas-pratiques",
-                "Séance 3 — Cas n°1 : immersion", "Accueil des familles au guichet petite enfance",
-                case=1, stage="immersion", site="Centre administratif",
-                warnings=("Séance pendant la réserve électorale (art. L52-1) : pas de valorisation publique.",)),
-        Session(4, (date(2028, 9, 4), date(2028, 9, 5), date(2028, 9, 6)), "prefiguration",
-                "Séance 4 — Préfiguration : gouvernance", "Qui décide de quoi dans le futur labo",
-                lab_topic="gouvernance", site="Maison de l'Été", provisional=True,
-                warnings=("Dates provisoires : calendrier scolaire non publié.",)),
+        Session(
+            1,
+            (date(2027, 1, 11), date(2027, 1, 12), date(2027, 1, 13)),
+            "lancement",
+            "Séance 1 — Lancement",
+            "Faire groupe et cadrer la démarche",
+            site="Centre administratif",
+        ),
+        Session(
+            2,
+            (date(2027, 2, 1), date(2027, 2, 2), date(2027, 2, 3)),
+            "cas-pratiques",
+            "Séance 2 — Cas n°1 : cadrage",
+            "Accueil des familles au guichet petite enfance",
+            case=1,
+            stage="cadrage",
+            site="Maison de l'Été",
+        ),
+        Session(
+            3,
+            (date(2027, 4, 5), date(2027, 4, 6), date(2027, 4, 7)),
+            "cas-pratiques",
+            "Séance 3 — Cas n°1 : immersion",
+            "Accueil des familles au guichet petite enfance",
+            case=1,
+            stage="immersion",
+            site="Centre administratif",
+            warnings=("Séance pendant la réserve électorale (art. L52-1) : pas de valorisation publique.",),
+        ),
+        Session(
+            4,
+            (date(2028, 9, 4), date(2028, 9, 5), date(2028, 9, 6)),
+            "prefiguration",
+            "Séance 4 — Préfiguration : gouvernance",
+            "Qui décide de quoi dans le futur labo",
+            lab_topic="gouvernance",
+            site="Maison de l'Été",
+            provisional=True,
+            warnings=("Dates provisoires : calendrier scolaire non publié.",),
+        ),
     )
     events = (
-        Event("comite-pilotage", date(2027, 2, 3), date(2027, 2, 3), "Comité de pilotage n°1",
-              "Choisir les cas suivants", session=2),
-        Event("restitution", date(2027, 4, 7), date(2027, 4, 7), "Restitution du cas n°1", session=3, public=True,
-              warnings=("Temps public pendant la réserve électorale : sans élus ni valorisation.",)),
+        Event(
+            "comite-pilotage",
+            date(2027, 2, 3),
+            date(2027, 2, 3),
+            "Comité de pilotage n°1",
+            "Choisir les cas suivants",
+            session=2,
+        ),
+        Event(
+            "restitution",
+            date(2027, 4, 7),
+            date(2027, 4, 7),
+            "Restitution du cas n°1",
+            session=3,
+            public=True,
+            warnings=("Temps public pendant la réserve électorale : sans élus ni valorisation.",),
+        ),
         Event("inter-collectivites", date(2027, 5, 20), date(2027, 5, 21), "Rencontre entre collectivités"),
         Event("comite-pilotage", date(2027, 5, 10), date(2027, 5, 10), "Comité de pilotage n°2"),
     )
@@ -77,7 +121,9 @@ def sample_programme(name: str = "Eurométropole de Strasbourg", slug: str = "eu
         ),
         checklist=(Deadline(date(2026, 11, 23), "Signer la convention d'expérimentation", "commanditaire"),),
         budgets=(RoleBudget("ambassadeurs", 37.5, "12 jours de séance et le travail entre les séances"),),
-        elections=(Election("municipales-2026", "Élections municipales", date(2026, 3, 15), date(2025, 9, 1), "[101]"),),
+        elections=(
+            Election("municipales-2026", "Élections municipales", date(2026, 3, 15), date(2025, 9, 1), "[101]"),
+        ),
         warnings=("Le budget-temps des ambassadeurs est proche du haut de la fourchette.",),
         notes=("Vacances scolaires vérifiées pour la zone B.",),
     )
@@ -120,8 +166,9 @@ def test_ics_uids_are_unique_and_survive_replanning():
     uids = [str(e["UID"]) for e in _vevents(cf.to_ics(p))]
     assert len(set(uids)) == len(uids)
     # The same profile planned again with a different title and date keeps the same UIDs.
-    moved = replace(p, sessions=(replace(p.sessions[0], title="Séance 1 — Campus", days=(date(2027, 1, 18),)),)
-                    + p.sessions[1:])
+    moved = replace(
+        p, sessions=(replace(p.sessions[0], title="Séance 1 — Campus", days=(date(2027, 1, 18),)),) + p.sessions[1:]
+    )
     assert [str(e["UID"]) for e in _vevents(cf.to_ics(moved))] == uids
 
 
@@ -192,19 +239,45 @@ def test_json_shape_matches_the_documented_format():
         {"month": "2027-03", "reason": "vacances d'hiver et de printemps : pas de 3 jours ouvrés libres"}
     ]
     assert data["events"][1] == {
-        "kind": "restitution", "kind_name": "restitution", "start": "2027-04-07", "end": "2027-04-07",
-        "title": "Restitution du cas n°1", "description": "", "session": 3, "public": True,
+        "kind": "restitution",
+        "kind_name": "restitution",
+        "start": "2027-04-07",
+        "end": "2027-04-07",
+        "title": "Restitution du cas n°1",
+        "description": "",
+        "session": 3,
+        "public": True,
         "warnings": ["Temps public pendant la réserve électorale : sans élus ni valorisation."],
     }
-    assert data["phases"][0] == {"id": "lancement", "name": "Lancement", "start": "2027-01-11",
-                                 "end": "2027-01-13", "sessions": [1]}
-    assert data["budgets"] == [{"role": "ambassadeurs", "days": 37.5,
-                                "detail": "12 jours de séance et le travail entre les séances"}]
+    assert data["phases"][0] == {
+        "id": "lancement",
+        "name": "Lancement",
+        "start": "2027-01-11",
+        "end": "2027-01-13",
+        "sessions": [1],
+    }
+    assert data["budgets"] == [
+        {"role": "ambassadeurs", "days": 37.5, "detail": "12 jours de séance et le travail entre les séances"}
+    ]
     assert data["elections"][0]["reserve_start"] == "2025-09-01"
     assert data["checklist"][0]["due"] == "2026-11-23"
     assert data["program"]["weekdays"] == ["mon", "tue", "wed"]
-    assert set(data) == {"format", "collectivity", "program", "team", "cases", "sessions", "events",
-                         "skipped_months", "phases", "checklist", "budgets", "elections", "warnings", "notes"}
+    assert set(data) == {
+        "format",
+        "collectivity",
+        "program",
+        "team",
+        "cases",
+        "sessions",
+        "events",
+        "skipped_months",
+        "phases",
+        "checklist",
+        "budgets",
+        "elections",
+        "warnings",
+        "notes",
+    }
 
 
 def test_json_is_sorted_unescaped_and_ends_with_newline():
@@ -240,8 +313,17 @@ def test_csv_has_one_row_per_session_day_with_french_dates_and_weekdays():
     assert rows[0] == list(cf.CSV_HEADER)
     body = rows[1:]
     assert len(body) == sum(len(s.days) for s in p.sessions)
-    assert body[0] == ["11/01/2027", "lundi", "1", "jour 1 sur 3", "Lancement", "Séance 1 — Lancement",
-                       "Faire groupe et cadrer la démarche", "Centre administratif", ""]
+    assert body[0] == [
+        "11/01/2027",
+        "lundi",
+        "1",
+        "jour 1 sur 3",
+        "Lancement",
+        "Séance 1 — Lancement",
+        "Faire groupe et cadrer la démarche",
+        "Centre administratif",
+        "",
+    ]
     assert body[5][:4] == ["03/02/2027", "mercredi", "2", "jour 3 sur 3"]
     assert body[6][8] == "Séance pendant la réserve électorale (art. L52-1) : pas de valorisation publique."
 
@@ -256,7 +338,7 @@ def test_csv_neutralises_a_case_title_that_looks_like_a_formula():
     p = sample_programme()
     evil = replace(p, sessions=(replace(p.sessions[0], focus='=HYPERLINK("http://example.org";"clic")'),))
     rows = _rows(cf.to_csv(evil))
-    assert rows[1][6] == "'=HYPERLINK(\"http://example.org\";\"clic\")"
+    assert rows[1][6] == '\'=HYPERLINK("http://example.org";"clic")'
 
 
 @pytest.mark.office
@@ -268,11 +350,22 @@ def test_csv_opens_in_libreoffice_with_one_row_per_session_day(tmp_path):
     source = tmp_path / "calendrier.csv"
     source.write_bytes(cf.to_csv(p))
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-         # ";", '"', UTF-8, from line 1, default column types, French locale (1036) as a French user
-         # has it: with the default en-US locale LibreOffice reads 11/01/2027 as 1 November.
-         "--infilter=CSV:59,34,76,1,,1036", "--convert-to", "ods", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            # ";", '"', UTF-8, from line 1, default column types, French locale (1036) as a French user
+            # has it: with the default en-US locale LibreOffice reads 11/01/2027 as 1 November.
+            "--infilter=CSV:59,34,76,1,,1036",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     with zipfile.ZipFile(tmp_path / "calendrier.ods") as ods:
         content = ods.read("content.xml").decode("utf-8")
@@ -339,7 +432,10 @@ def test_rule_labels_name_every_id_and_keep_the_phase_name_on_a_clash():
         phases=(Rule(id="cloture", name="Clôture et passage de relais"),),
         case_stages=(Rule(id="immersion", name="Immersion"),),
         lab_topics=(Rule(id="gouvernance", name="Gouvernance"),),
-        rituals=(Rule(kind="cloture", name="Événement de clôture"), Rule(kind="comite-pilotage", name="Comité de pilotage")),
+        rituals=(
+            Rule(kind="cloture", name="Événement de clôture"),
+            Rule(kind="comite-pilotage", name="Comité de pilotage"),
+        ),
     )
     assert cf.rule_labels(rules) == {
         "cloture": "Clôture et passage de relais",

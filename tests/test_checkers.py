@@ -38,9 +38,7 @@ CLEAN_PAGE = """<!DOCTYPE html>
 """
 
 # Valid markup, but a picture without a text alternative and a checkbox nobody can name.
-INACCESSIBLE_PAGE = CLEAN_PAGE.replace(
-    "<p>Trois jours", '<img src="plan.png" id="plan">\n<p>Trois jours'
-).replace(
+INACCESSIBLE_PAGE = CLEAN_PAGE.replace("<p>Trois jours", '<img src="plan.png" id="plan">\n<p>Trois jours').replace(
     '<label><input type="checkbox" name="salle"> Réserver la salle</label>',
     '<input type="checkbox" id="salle"> Réserver la salle',
 )

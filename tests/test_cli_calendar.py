@@ -178,9 +178,16 @@ def test_text_output_file_matches_what_is_printed(profile, tmp_path):
 
 
 def test_calendar_plans_with_another_template(tmp_path):
-    result = CliRunner().invoke(main, ["calendar", str(EXAMPLE.with_name("pays-de-mormal.yaml")), "--template", "residence", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["calendar", str(EXAMPLE.with_name("pays-de-mormal.yaml")), "--template", "residence", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [s["title"].split(" — ")[0] for s in data["sessions"]] == ["Immersion 1", "Immersion 2", "Immersion 3", "Immersion 4"]
+    assert [s["title"].split(" — ")[0] for s in data["sessions"]] == [
+        "Immersion 1",
+        "Immersion 2",
+        "Immersion 3",
+        "Immersion 4",
+    ]
     unknown = CliRunner().invoke(main, ["calendar", str(EXAMPLE.with_name("metz.yaml")), "--template", "inexistant"])
     assert unknown.exit_code == 1 and "inexistant" in unknown.stderr

@@ -167,7 +167,9 @@ def test_session_pdf_is_reproducible_and_not_overwritten_without_force(kit, tmp_
     again = CliRunner().invoke(main, ["export", str(kit), "-f", "pdf", "--sheet", str(sheet), "-o", str(first)])
     assert again.exit_code == 1
     assert "existe déjà" in again.output and "--force" in again.output
-    forced = CliRunner().invoke(main, ["export", str(kit), "-f", "pdf", "--sheet", str(sheet), "-o", str(first), "--force"])
+    forced = CliRunner().invoke(
+        main, ["export", str(kit), "-f", "pdf", "--sheet", str(sheet), "-o", str(first), "--force"]
+    )
     assert forced.exit_code == 0, forced.output
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -210,13 +212,15 @@ def test_session_docx_has_headings_tables_and_checkboxes(word, kit):
     schedule = next(t for t in document.tables if t.rows[0].cells[0].text == "Horaire")
     assert all(run.bold for cell in schedule.rows[0].cells for run in cell.paragraphs[0].runs)
     assert len(schedule.rows) > 2
-    assert "Heading 1" == document.paragraphs[0].style.name
+    assert document.paragraphs[0].style.name == "Heading 1"
     assert round(document.sections[0].page_width.cm, 1) == 21.0  # A4, not python-docx's US Letter
 
 
 def test_sheet_path_may_be_given_from_the_kit(kit, tmp_path):
     out = tmp_path / "seance.docx"
-    result = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "--sheet", "seances/seance-01.md", "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["export", str(kit), "-f", "docx", "--sheet", "seances/seance-01.md", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.is_file() and result.output == f"Fichier écrit : {out}\n"
 
@@ -270,9 +274,20 @@ def test_libreoffice_opens_and_converts_each_kind_of_docx(word, tmp_path):
     files += sorted((word / "documents").glob("*.docx"))
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: parallel runs do not clash
     run = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(tmp_path / "pdf"), *map(str, files)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     for docx in files:
@@ -309,7 +324,9 @@ def test_bad_input_is_one_line_error(arguments, message, kit, tmp_path):
 def test_cli_start_up_does_not_import_export_libraries():
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import transfogen.cli"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     imported = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
     assert "transfogen" in imported

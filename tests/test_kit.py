@@ -23,10 +23,25 @@ from transfogen.kit import cookiecutter_defaults, generate_kit
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "transfo"
-ROLES = ("residents", "ambassadeurs", "relais", "agent-pilote", "coordination", "commanditaire", "elus", "services", "usagers")
+ROLES = (
+    "residents",
+    "ambassadeurs",
+    "relais",
+    "agent-pilote",
+    "coordination",
+    "commanditaire",
+    "elus",
+    "services",
+    "usagers",
+)
 DOCUMENTS = (
-    "convention-de-partenariat", "lettre-de-mission-ambassadeur", "appel-a-ambassadeurs",
-    "invitation-comite-de-pilotage", "compte-rendu-comite-de-pilotage", "brief-de-cas", "note-de-fin-de-programme",
+    "convention-de-partenariat",
+    "lettre-de-mission-ambassadeur",
+    "appel-a-ambassadeurs",
+    "invitation-comite-de-pilotage",
+    "compte-rendu-comite-de-pilotage",
+    "brief-de-cas",
+    "note-de-fin-de-programme",
 )
 
 
@@ -65,10 +80,21 @@ def _profile(tmp_path: Path, **changes) -> Path:
 def test_every_example_kit_has_the_whole_structure(kits, examples_dir):
     for name, kit in kits.items():
         programme = plan_profile(examples_dir / f"{name}.yaml")
-        for path in ("LISEZMOI.md", "index.html", "programme.md", "principes.md", "glossaire.md",
-                     "calendrier/calendrier.ics", "calendrier/calendrier.csv", "calendrier/calendrier.md",
-                     "roles/matrice-des-responsabilites.md", "site/index.html", "site/style.css",
-                     ".transfogen/profil.yaml", ".transfogen/gabarit.json"):
+        for path in (
+            "LISEZMOI.md",
+            "index.html",
+            "programme.md",
+            "principes.md",
+            "glossaire.md",
+            "calendrier/calendrier.ics",
+            "calendrier/calendrier.csv",
+            "calendrier/calendrier.md",
+            "roles/matrice-des-responsabilites.md",
+            "site/index.html",
+            "site/style.css",
+            ".transfogen/profil.yaml",
+            ".transfogen/gabarit.json",
+        ):
             assert (kit / path).is_file(), f"{name}: {path} manque"
         assert sorted(p.stem for p in (kit / "roles").glob("*.md")) == sorted([*ROLES, "matrice-des-responsabilites"])
         assert sorted(p.stem for p in (kit / "documents").glob("*.md")) == sorted(DOCUMENTS)
@@ -97,6 +123,7 @@ def test_kit_is_tailored_to_its_collectivity(kits, examples_dir):
                 assert profile.cases[session.case - 1].title in sheet
         ambassadors = next(b for b in programme.budgets if b.role == "ambassadeurs")
         from transfogen.fr import jours
+
         assert jours(ambassadors.days) in (kit / "roles/ambassadeurs.md").read_text(encoding="utf-8")
 
 
@@ -187,7 +214,10 @@ def test_nothing_is_written_to_home_and_cookiecutterrc_is_ignored(tmp_path, exam
     for out in ("a", "b"):
         done = subprocess.run(
             [sys.executable, "-m", "transfogen", "new", str(examples_dir / "lille.yaml"), "-o", str(tmp_path / out)],
-            env=env, capture_output=True, text=True, cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         env = {**os.environ}  # the second run uses the real environment: the kits must not differ
@@ -200,7 +230,9 @@ def test_plain_cookiecutter_renders_the_template(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path)}
     done = subprocess.run(
         [str(cookiecutter), str(TEMPLATE), "--no-input", "-o", str(tmp_path / "out")],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     (kit,) = (tmp_path / "out").iterdir()
@@ -238,25 +270,30 @@ def test_a_skeleton_escape_is_stopped_by_the_sandbox(tmp_path, examples_dir):
 
 
 def test_new_asks_the_questions_when_no_profile_is_given(tmp_path):
-    answers = "\n".join([
-        "Ville d'Arles",  # name
-        "commune",
-        "99",  # unknown department: asked again
-        "13",
-        "Hôtel de ville, Espace Van Gogh",  # sites
-        "",  # network
-        "2027-02-30",  # impossible date: asked again
-        "2027-03-01",
-        "12",
-        "2",
-        "mar, mer, jeudi",
-        "y",
-        "3",
-        "18",
-        "Accueil en mairie annexe",
-        "Direction de la relation aux usagers",
-        "",
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Ville d'Arles",  # name
+                "commune",
+                "99",  # unknown department: asked again
+                "13",
+                "Hôtel de ville, Espace Van Gogh",  # sites
+                "",  # network
+                "2027-02-30",  # impossible date: asked again
+                "2027-03-01",
+                "12",
+                "2",
+                "mar, mer, jeudi",
+                "y",
+                "3",
+                "18",
+                "Accueil en mairie annexe",
+                "Direction de la relation aux usagers",
+                "",
+            ]
+        )
+        + "\n"
+    )
     result = CliRunner().invoke(main, ["new", "-o", str(tmp_path / "arles")], input=answers)
     assert result.exit_code == 0, result.output
     kit = tmp_path / "arles"
@@ -275,4 +312,6 @@ def test_a_collectivity_without_network_gets_no_inter_collectivity_preparation(t
     for sheet in (alone / "seances").glob("*.md"):
         assert "methodes/inter-collectivites.md" not in sheet.read_text(encoding="utf-8"), sheet.name
     networked = generate_kit(REPO / "examples" / "strasbourg.yaml", tmp_path / "reseau")
-    assert any("methodes/inter-collectivites.md" in s.read_text(encoding="utf-8") for s in (networked / "seances").glob("*.md"))
+    assert any(
+        "methodes/inter-collectivites.md" in s.read_text(encoding="utf-8") for s in (networked / "seances").glob("*.md")
+    )

@@ -33,8 +33,16 @@ def test_each_session_sheet_names_its_dates_case_and_methods(kits, examples_dir,
             method = load_sheet(kit / f"methodes/{method_id}.md")
             assert f"../methodes/{method_id}.md" in text, f"séance {session.number}: lien vers {method_id}"
             assert method.title in text
-        for heading in ("## Objectifs", "## Déroulé", "## Matériel", "## Préparation", "## Livrables",
-                        "## Travail d'ici la séance suivante", "## À documenter", "## Points de vigilance"):
+        for heading in (
+            "## Objectifs",
+            "## Déroulé",
+            "## Matériel",
+            "## Préparation",
+            "## Livrables",
+            "## Travail d'ici la séance suivante",
+            "## À documenter",
+            "## Points de vigilance",
+        ):
             assert heading in text, f"séance {session.number}: {heading}"
 
 
@@ -55,7 +63,7 @@ def test_agenda_times_follow_each_other_and_add_up(kits, examples_dir, name):
         assert len(days) == len(session.days)
         worked = 0
         for day in days:
-            for previous, current in zip(day, day[1:]):
+            for previous, current in zip(day, day[1:], strict=False):
                 assert previous[1] == current[0], f"séance {session.number}: {previous} puis {current}"
             for start, end, minutes, _ in day:
                 h1, m1 = map(int, start.split(":"))

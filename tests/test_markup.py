@@ -23,7 +23,7 @@ def test_each_task_checkbox_is_inside_a_label_with_the_item_text():
     html = render_markdown("- [ ] Réserver la *salle*\n- [x] Envoyer l'invitation\n")
     items = re.findall(r"<li[^>]*>(.*?)</li>", html)
     assert len(items) == 2
-    for item, text in zip(items, ["Réserver la <em>salle</em>", "Envoyer l'invitation"]):
+    for item, text in zip(items, ["Réserver la <em>salle</em>", "Envoyer l'invitation"], strict=True):
         assert item.startswith('<label><input class="task-list-item-checkbox"')
         assert item.endswith(f"> {text}</label>")
     assert 'checked="checked"' in items[1] and 'checked="checked"' not in items[0]

@@ -146,6 +146,9 @@ def test_reference_extraction_follows_the_documented_formats():
     assert references(pattern) == ([["preparer-immersion", "guide-entretien"], ["entretiens-usagers"]], [])
     day = {
         "moments": [{"start": "09:00", "method": "ouverture-journee"}, {"start": "09:30", "block": "matin"}],
-        "rituels": {"comite-pilotage": ["preparer-comite-pilotage"], "restitution": {"blocks": [["restitution-express"]]}},
+        "rituels": {
+            "comite-pilotage": ["preparer-comite-pilotage"],
+            "restitution": {"blocks": [["restitution-express"]]},
+        },
     }
     assert references(day) == ([["preparer-comite-pilotage"], ["restitution-express"]], ["ouverture-journee"])

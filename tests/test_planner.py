@@ -71,8 +71,15 @@ def only_day_open(day: date, reason="Agenda du conseil") -> tuple[Period, ...]:
 
 def one_day_month(department, zone, day, rules, facts):
     return plan(
-        profile(department, zone, start=day.replace(day=1), months=1, session_days=1, avoid=False,
-                blackouts=only_day_open(day)),
+        profile(
+            department,
+            zone,
+            start=day.replace(day=1),
+            months=1,
+            session_days=1,
+            avoid=False,
+            blackouts=only_day_open(day),
+        ),
         rules,
         facts,
     )
@@ -129,9 +136,7 @@ def test_weekdays_that_cannot_hold_consecutive_days_skip_every_month_with_the_re
 
 
 def test_ascension_thursday_moves_a_tuesday_to_thursday_session_whole(rules, facts):
-    programme = plan(
-        profile(start=date(2027, 3, 1), months=3, weekdays=(1, 2, 3), avoid=False), rules, facts
-    )
+    programme = plan(profile(start=date(2027, 3, 1), months=3, weekdays=(1, 2, 3), avoid=False), rules, facts)
     starts = [s.start for s in programme.sessions]
     assert starts[:2] == [date(2027, 3, 2), date(2027, 4, 6)]  # the 1st Tuesday of the month
     may = programme.sessions[2]
@@ -160,8 +165,7 @@ def test_corsica_without_school_holidays_gets_a_note(rules, facts):
 
 def test_corsica_with_its_own_school_holidays_avoids_them(rules, facts):
     toussaint = Period(date(2027, 10, 16), date(2027, 11, 1), "Vacances de la Toussaint (Corse)")
-    programme = plan(profile("2B", None, start=date(2027, 9, 1), months=3, school_holidays=[toussaint]),
-                     rules, facts)
+    programme = plan(profile("2B", None, start=date(2027, 9, 1), months=3, school_holidays=[toussaint]), rules, facts)
     assert not any("non vérifiées" in note for note in programme.notes)
     assert not [d for d in all_days(programme) if d in toussaint]
 
@@ -178,8 +182,9 @@ def test_a_region_gets_the_l52_1_reserve_before_the_2028_regional_election(rules
     for session in programme.sessions:
         in_reserve = date(2027, 9, 1) <= session.start <= date(2028, 3, 31)
         assert any("L52-1" in w for w in session.warnings) == in_reserve, session
-    public_in_reserve = [e for e in programme.events if e.public and e.start <= date(2028, 3, 31)
-                         and e.start >= date(2027, 9, 1)]
+    public_in_reserve = [
+        e for e in programme.events if e.public and e.start <= date(2028, 3, 31) and e.start >= date(2027, 9, 1)
+    ]
     assert public_in_reserve
     assert all(any("Événement public en réserve électorale" in w for w in e.warnings) for e in public_in_reserve)
     assert all(not e.warnings for e in programme.events if not e.public)
@@ -272,7 +277,7 @@ def test_steering_committees_come_about_every_three_months(rules, facts):
     programme = plan(profile(avoid=False), rules, facts)
     months = [e.start.year * 12 + e.start.month for e in programme.events if e.kind == "comite-pilotage"]
     assert len(months) >= 4
-    assert all(3 <= b - a <= 5 for a, b in zip(months, months[1:]))
+    assert all(3 <= b - a <= 5 for a, b in zip(months, months[1:], strict=False))
 
 
 def test_preparation_checklist_is_due_before_the_first_session(rules, facts):
@@ -299,9 +304,14 @@ def test_bundled_template_has_its_programme_rules():
 def test_a_variant_template_reshapes_the_programme_without_python(rules, facts):
     from dataclasses import replace
 
-    short = replace(rules, launch_sessions=0, closing_sessions=0,
-                    case_plans=((2, ("cadrage", "test")), (3, ("cadrage", "immersion", "test"))),
-                    preferred_case_sessions=2, dedicated_share=0.0)
+    short = replace(
+        rules,
+        launch_sessions=0,
+        closing_sessions=0,
+        case_plans=((2, ("cadrage", "test")), (3, ("cadrage", "immersion", "test"))),
+        preferred_case_sessions=2,
+        dedicated_share=0.0,
+    )
     programme = plan(profile(start=date(2027, 1, 4), months=4, avoid=False, cases=["Guichet unique"]), short, facts)
     assert [s.phase for s in programme.sessions] == ["cas-pratiques"] * 3 + ["prefiguration"]
     assert [s.stage for s in programme.sessions[:3]] == ["cadrage", "immersion", "test"]

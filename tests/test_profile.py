@@ -297,9 +297,7 @@ def test_school_zone_override_and_none():
 
 
 def test_school_holidays_given_for_corsica():
-    profile = profile_with(
-        "2A", "  school_holidays:\n    - {from: 2027-04-10, to: 2027-04-25, reason: Printemps}\n"
-    )
+    profile = profile_with("2A", "  school_holidays:\n    - {from: 2027-04-10, to: 2027-04-25, reason: Printemps}\n")
     assert profile.program.school_holidays[0].reason == "Printemps"
 
 

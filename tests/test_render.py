@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_sheets import METHOD, SESSION
 
+from test_sheets import METHOD, SESSION
 from transfogen.cli import main
 from transfogen.html import dates_fr, minutes_fr, page, sheet_html
 from transfogen.sheets import parse_sheet
@@ -85,7 +85,7 @@ def test_missing_sheet_is_a_clear_error(tmp_path):
 
 def test_script_in_the_body_is_escaped_and_javascript_links_refused(tmp_path):
     text = METHOD.replace("- [ ] Préparer", "Voir `<script>` et [ici](javascript:alert(1)).\n\n- [ ] Préparer")
-    text = text.replace("title: Portraits croisés", "title: \"Portraits <script>alert(1)</script>\"")
+    text = text.replace("title: Portraits croisés", 'title: "Portraits <script>alert(1)</script>"')
     sheet = write(tmp_path, "portraits-croises.md", text)
     assert render(str(sheet)).exit_code == 0
     html = (tmp_path / "portraits-croises.html").read_text(encoding="utf-8")
@@ -125,7 +125,14 @@ def test_page_escapes_every_text_argument():
 
 def test_page_landmarks_skip_link_and_current_entry():
     nav = [("index.html", "Accueil"), ("seances/seance-01.html", "Séance 1")]
-    html = page("Séance 1", "<p>x</p>", nav=nav, current="seances/seance-01.html", css_href="../style.css", home_href="../index.html")
+    html = page(
+        "Séance 1",
+        "<p>x</p>",
+        nav=nav,
+        current="seances/seance-01.html",
+        css_href="../style.css",
+        home_href="../index.html",
+    )
     assert '<a class="evitement" href="#contenu">' in html
     assert '<main id="contenu"' in html and "<header" in html and "<footer" in html
     assert '<nav class="navigation" aria-label="Sommaire du kit">' in html
@@ -155,7 +162,10 @@ def test_session_sheet_shows_dates_and_place_in_french():
     [
         ([datetime.date(2027, 3, 1)], "1er mars 2027"),
         ([datetime.date(2027, 1, 30), datetime.date(2027, 2, 1)], "30 janvier et 1er février 2027"),
-        ([datetime.date(2027, 12, 30), datetime.date(2027, 12, 31), datetime.date(2028, 1, 3)], "30, 31 décembre 2027 et 3 janvier 2028"),
+        (
+            [datetime.date(2027, 12, 30), datetime.date(2027, 12, 31), datetime.date(2028, 1, 3)],
+            "30, 31 décembre 2027 et 3 janvier 2028",
+        ),
     ],
 )
 def test_dates_fr(days, expected):
@@ -186,17 +196,33 @@ def test_rendered_pages_pass_the_html_checker_and_axe(tmp_path):
     render(str(write(tmp_path, "seance-03.md", SESSION)))
     nav = [("portraits-croises.html", "Portraits croisés"), ("seance-03.html", "Séance 3")]
     (tmp_path / "avec-nav.html").write_text(
-        page("Séance 3", sheet_html(parse_sheet(SESSION, "seance-03.md")), nav=nav, current="seance-03.html",
-             css_href="style.css", home_href="portraits-croises.html", collectivity="Ville d'Essai <b>"),
+        page(
+            "Séance 3",
+            sheet_html(parse_sheet(SESSION, "seance-03.md")),
+            nav=nav,
+            current="seance-03.html",
+            css_href="style.css",
+            home_href="portraits-croises.html",
+            collectivity="Ville d'Essai <b>",
+        ),
         encoding="utf-8",
     )
     (tmp_path / "style.css").write_text((ROOT / "src/transfogen/data/site/style.css").read_text(encoding="utf-8"))
     pages = sorted(tmp_path.glob("*.html"))
-    checked = subprocess.run(["java", "-jar", str(vnu), "--errors-only", *map(str, pages)], capture_output=True, text=True)
+    checked = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", *map(str, pages)], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     script = axe.read_text(encoding="utf-8")
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     with sync_playwright() as playwright:

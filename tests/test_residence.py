@@ -89,7 +89,7 @@ def test_the_residence_is_four_immersions_of_four_days_one_a_month(residence):
 
 def test_immersions_are_separated_by_periods_away(residence):
     sessions = residence.sessions
-    gaps = [(b.start - a.end).days - 1 for a, b in zip(sessions, sessions[1:])]
+    gaps = [(b.start - a.end).days - 1 for a, b in zip(sessions, sessions[1:], strict=False)]
     assert len(gaps) == 3 and all(gap >= 14 for gap in gaps), gaps
 
 
@@ -122,7 +122,7 @@ def test_session_agendas_add_up(residence):
         held = tuple(sorted({e.kind for e in residence.events if e.session == session.number}))
         composed = compose(session, held, template)
         for day in composed.days:
-            for before, after in zip(day.items, day.items[1:]):
+            for before, after in zip(day.items, day.items[1:], strict=False):
                 assert before.end == after.start
             assert day.minutes == 420  # 30 + 180 + 180 + 30
         assert composed.minutes == 4 * 420
@@ -137,9 +137,16 @@ def test_session_agendas_add_up(residence):
 def test_the_residence_kit_generates(profile, tmp_path, facts):
     kit = generate_kit(profile, tmp_path / "kit", template_dir=RESIDENCE)
     programme = plan(load_profile(profile), load_rules(RESIDENCE), facts)
-    for name in ("LISEZMOI.md", "programme.md", "calendrier/calendrier.md", "calendrier/calendrier.ics",
-                 "documents/convention-de-residence.md", "documents/appel-a-participants.md",
-                 "documents/invitation-restitution-finale.md", "index.html"):
+    for name in (
+        "LISEZMOI.md",
+        "programme.md",
+        "calendrier/calendrier.md",
+        "calendrier/calendrier.ics",
+        "documents/convention-de-residence.md",
+        "documents/appel-a-participants.md",
+        "documents/invitation-restitution-finale.md",
+        "index.html",
+    ):
         assert (kit / name).is_file(), name
     sheets = sorted((kit / "seances").glob("seance-*.md"))
     assert len(sheets) == len(programme.sessions)

@@ -23,10 +23,20 @@ def test_bundled_programme_has_the_shared_ids():
     rules = load_rules(bundled_template_dir())
     assert tuple(p.id for p in rules.phases) == PHASE_IDS
     assert [s.id for s in rules.case_stages] == [
-        "cadrage", "immersion", "synthese-ideation", "prototypage", "test", "restitution"
+        "cadrage",
+        "immersion",
+        "synthese-ideation",
+        "prototypage",
+        "test",
+        "restitution",
     ]
     assert [t.id for t in rules.lab_topics] == [
-        "valeurs-charte", "gouvernance", "saisine", "offre-de-service", "equipe-lieu-budget", "carte-du-labo"
+        "valeurs-charte",
+        "gouvernance",
+        "saisine",
+        "offre-de-service",
+        "equipe-lieu-budget",
+        "carte-du-labo",
     ]
     assert (rules.min_case_sessions, rules.max_case_sessions) == (3, 6)
     assert rules.case_plan(3) == ("cadrage", "synthese-ideation", "test")
@@ -37,8 +47,17 @@ def test_bundled_programme_has_the_shared_ids():
 
 
 def test_checklist_owners_are_known_roles():
-    known = {"residents", "ambassadeurs", "relais", "agent-pilote", "coordination", "commanditaire",
-             "elus", "services", "usagers"}
+    known = {
+        "residents",
+        "ambassadeurs",
+        "relais",
+        "agent-pilote",
+        "coordination",
+        "commanditaire",
+        "elus",
+        "services",
+        "usagers",
+    }
     rules = load_rules(bundled_template_dir())
     assert {item.owner for item in rules.checklist} <= known
     assert {budget.role for budget in rules.budgets} <= known
@@ -60,7 +79,10 @@ def broken(data, change):
         (lambda d: d["checklist"][1].__setitem__("weeks_before", "deux"), "checklist[1].weeks_before"),
         (lambda d: d["budgets"]["ambassadeurs"].__setitem__("per_session", -1), "budgets.ambassadeurs.per_session"),
         (lambda d: d["rituals"].__setitem__("fete", {"name": "x", "description": "y"}), "rituals.fete"),
-        (lambda d: d["rituals"]["inter-collectivites"].__setitem__("months", [6, 13]), "rituals.inter-collectivites.months"),
+        (
+            lambda d: d["rituals"]["inter-collectivites"].__setitem__("months", [6, 13]),
+            "rituals.inter-collectivites.months",
+        ),
         (lambda d: d["lab_topics"][0].pop("name"), "lab_topics[0].name"),
         (lambda d: d.__setitem__("lettre_de_mission_days", [40, 35]), "lettre_de_mission_days"),
         (lambda d: d["prefiguration"].__setitem__("dedicated_share", 2), "prefiguration.dedicated_share"),
@@ -84,10 +106,14 @@ def test_missing_programme_file_is_a_clear_error(tmp_path):
 
 
 def test_a_variant_template_can_change_the_shape_without_python(data, tmp_path):
-    variant = broken(data, lambda d: d.update(
-        case_plans={2: ["cadrage", "test"], 3: ["cadrage", "immersion", "test"]},
-        preferred_case_sessions=2, launch_sessions=0,
-    ))
+    variant = broken(
+        data,
+        lambda d: d.update(
+            case_plans={2: ["cadrage", "test"], 3: ["cadrage", "immersion", "test"]},
+            preferred_case_sessions=2,
+            launch_sessions=0,
+        ),
+    )
     (tmp_path / "programme.yaml").write_text(yaml.safe_dump(variant, allow_unicode=True), encoding="utf-8")
     rules = load_rules(tmp_path)
     assert (rules.min_case_sessions, rules.max_case_sessions, rules.launch_sessions) == (2, 3, 0)

@@ -91,7 +91,12 @@ def only_error(text: str, path: str = METHOD_PATH) -> tuple[str | None, int | No
 
 def test_a_valid_method_sheet_parses_with_typed_fields():
     sheet = parse_sheet(METHOD, METHOD_PATH)
-    assert (sheet.kind, sheet.id, sheet.title, sheet.duration) == ("methode", "portraits-croises", "Portraits croisés", 60)
+    assert (sheet.kind, sheet.id, sheet.title, sheet.duration) == (
+        "methode",
+        "portraits-croises",
+        "Portraits croisés",
+        60,
+    )
     assert sheet.meta["group"] == {"min": 8, "max": 25}
     assert sheet.body.startswith("\n## Pourquoi cette méthode")
     assert sheet.body_line == 35
@@ -211,11 +216,15 @@ def test_parse_sheet_raises_the_first_problem():
 
 
 def test_missing_front_matter():
-    assert errors_of("# Titre\n") == [(None, 1, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »")]
+    assert errors_of("# Titre\n") == [
+        (None, 1, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »")
+    ]
 
 
 def test_yaml_syntax_error_gives_its_line():
-    field, line, message = only_error(METHOD.replace("roles: [residents, ambassadeurs]", "roles: [residents, ambassadeurs"))
+    field, line, message = only_error(
+        METHOD.replace("roles: [residents, ambassadeurs]", "roles: [residents, ambassadeurs")
+    )
     assert line >= 11 and message.startswith("en-tête YAML illisible")
 
 
@@ -226,13 +235,19 @@ def test_duplicate_field():
 
 def test_unknown_kind_stops_with_the_allowed_kinds():
     assert errors_of(METHOD.replace("kind: methode", "kind: methodes")) == [
-        ("kind", 3, "valeur inconnue « methodes » ; valeurs possibles : methode, seance (vouliez-vous dire « methode » ?)")
+        (
+            "kind",
+            3,
+            "valeur inconnue « methodes » ; valeurs possibles : methode, seance (vouliez-vous dire « methode » ?)",
+        )
     ]
 
 
 def test_session_sheet_errors():
-    text = SESSION.replace("2027-01-13", "13 janvier").replace("phase: cas-pratiques", "phase: cas").replace(
-        "guide-entretien", "Guide Entretien"
+    text = (
+        SESSION.replace("2027-01-13", "13 janvier")
+        .replace("phase: cas-pratiques", "phase: cas")
+        .replace("guide-entretien", "Guide Entretien")
     )
     found = [(field, line) for field, line, _ in errors_of(text, SESSION_PATH)]
     assert found == [("phase", 6), ("dates[2]", 7), ("methods[1]", 12)]

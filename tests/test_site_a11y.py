@@ -35,7 +35,6 @@ def test_every_site_page_has_no_axe_violation(kits, site_pages):
     assert len(results) == len(every_page)
     failing = {page: violations for page, violations in results.items() if violations}
     root = next(iter(kits.values())).parent.resolve()
-    assert not failing, (
-        f"axe-core violations on {len(failing)} of {len(every_page)} page(s):\n"
-        + describe_violations(failing, root=root)
+    assert not failing, f"axe-core violations on {len(failing)} of {len(every_page)} page(s):\n" + describe_violations(
+        failing, root=root
     )

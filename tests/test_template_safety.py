@@ -50,7 +50,9 @@ def test_a_role_sheet_cannot_reach_python_globals(tmp_path):
 def test_the_session_sheet_cannot_climb_to_object_subclasses(tmp_path):
     hostile = _copy(tmp_path)
     sheet = hostile / "seances" / "seance.md"
-    sheet.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n" + sheet.read_text(encoding="utf-8"), encoding="utf-8")
+    sheet.write_text(
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}\n" + sheet.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     result = _new(tmp_path, hostile)
     assert result.exit_code == 3
     assert str(sheet) in result.output
@@ -128,7 +130,9 @@ def _name(path: str) -> str:
 def test_a_skeleton_file_name_cannot_leave_the_kit(tmp_path, target):
     hostile = _copy(tmp_path)
     outside = tmp_path / "absolu"
-    (hostile / SKELETON / _name(target.replace("ABSOLUTE", str(outside)))).write_text("Sortie du kit.\n", encoding="utf-8")
+    (hostile / SKELETON / _name(target.replace("ABSOLUTE", str(outside)))).write_text(
+        "Sortie du kit.\n", encoding="utf-8"
+    )
     result = _new(tmp_path, hostile)
     assert result.exit_code == 3, result.output
     assert "sortirait du dossier du kit" in result.output

@@ -60,13 +60,19 @@ def test_the_check_reports_each_static_error_with_its_file_and_line(tmp_path):
     _set_line(config, 2, '  "slug": "eurometropole-de-strasbourg",,')
     manifest = broken / "transfogen.yaml"
     manifest.write_text(
-        "".join(line for line in manifest.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("version:")),
+        "".join(
+            line
+            for line in manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("version:")
+        ),
         encoding="utf-8",
     )
     sheet = broken / "methodes" / "et-si.md"
     _set_line(sheet, 5, "family: ideattion")
     steps_line = sheet.read_text(encoding="utf-8").splitlines().index("steps:") + 1
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace("{minutes: 10, title:", "{minutes: 25, title:"), encoding="utf-8")
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8").replace("{minutes: 10, title:", "{minutes: 25, title:"), encoding="utf-8"
+    )
     residents = broken / "roles" / "residents.md"
     jinja_line = _append(residents, "{% if %}Texte{% endif %}")
     glossary = broken / SKELETON / "glossaire.md"
@@ -141,7 +147,9 @@ def test_a_template_with_a_hook_is_not_rendered_by_the_check_without_trust(tmp_p
     template = _copy(tmp_path)
     marker = tmp_path / "hook-ran"
     (template / "hooks").mkdir()
-    (template / "hooks" / "pre_gen_project.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8")
+    (template / "hooks" / "pre_gen_project.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8"
+    )
     result = _invoke("templates", "check", template, "--example", PROFILE)
     assert result.exit_code == 1
     assert f"{template}:1: gabarit non rendu : il exécuterait du code (hook hooks/pre_gen_project.py)" in result.output
@@ -156,7 +164,9 @@ def _user_template(tmp_path: Path) -> tuple[Path, dict]:
     template = _copy(folder, "transfo-rural")
     manifest = template / "transfogen.yaml"
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    data.update(name="transfo-rural", version="0.3.0", description="La Transfo adaptée à une communauté de communes rurale.")
+    data.update(
+        name="transfo-rural", version="0.3.0", description="La Transfo adaptée à une communauté de communes rurale."
+    )
     manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     env = {"TRANSFOGEN_TEMPLATES": str(folder), "XDG_DATA_HOME": str(tmp_path / "data")}
     return template, env
@@ -183,8 +193,15 @@ def test_new_uses_a_listed_template_by_its_name(tmp_path):
 
 
 def test_new_with_an_unknown_template_name_says_where_to_look(tmp_path):
-    result = _invoke("new", PROFILE, "-o", tmp_path / "kit", "--template", "inconnu",
-                     env={"TRANSFOGEN_TEMPLATES": "", "XDG_DATA_HOME": str(tmp_path)})
+    result = _invoke(
+        "new",
+        PROFILE,
+        "-o",
+        tmp_path / "kit",
+        "--template",
+        "inconnu",
+        env={"TRANSFOGEN_TEMPLATES": "", "XDG_DATA_HOME": str(tmp_path)},
+    )
     assert result.exit_code == 1
     assert "inconnu: gabarit introuvable" in result.output and "transfogen templates list" in result.output
     assert not (tmp_path / "kit").exists()
@@ -205,7 +222,12 @@ def test_new_sheet_writes_every_field_of_the_schema(tmp_path):
     meta = yaml.safe_load(front)
     assert list(meta) == list(METHOD_FIELDS)
     assert set(meta["variants"]) == set(schema()["variants"])
-    assert (meta["id"], meta["kind"], meta["title"], meta["family"]) == ("balade-urbaine", "methode", "Balade urbaine", "immersion")
+    assert (meta["id"], meta["kind"], meta["title"], meta["family"]) == (
+        "balade-urbaine",
+        "methode",
+        "Balade urbaine",
+        "immersion",
+    )
     for section in schema()["method_sections"]:
         assert f"## {section}" in body
 
@@ -224,26 +246,51 @@ def test_the_scaffold_is_refused_until_filled_in_and_passes_once_filled(tmp_path
     target, _ = _scaffold(tmp_path, "--title", "Balade urbaine", "--family", "immersion")
     text = target.read_text(encoding="utf-8")
     empty = {error.field for error in check_sheet(text, str(target))}
-    assert {"phases", "purpose", "output", "roles", "materials", "place", "steps[1].title", "vigilance", "next", "source"} <= empty
+    assert {
+        "phases",
+        "purpose",
+        "output",
+        "roles",
+        "materials",
+        "place",
+        "steps[1].title",
+        "vigilance",
+        "next",
+        "source",
+    } <= empty
 
     front, body, _ = split_front_matter(text)
     meta = yaml.safe_load(front)
     meta.update(
-        phases=["cas-pratiques"], stages=["immersion"],
+        phases=["cas-pratiques"],
+        stages=["immersion"],
         purpose="Faire découvrir au groupe un quartier du point de vue de ses habitants.",
         output="Une carte annotée des lieux traversés et des remarques entendues.",
-        duration=90, roles=["ambassadeurs", "residents", "usagers"], prerequisites=["Choisir le quartier avec le service."],
-        materials=["Plans du quartier imprimés", "Carnets"], place="Un quartier desservi par le service, au départ de sa mairie annexe.",
-        steps=[{"minutes": 60, "title": "Marcher", "detail": "Par trois, suivre l'itinéraire et noter ce que l'on voit."},
-               {"minutes": 30, "title": "Mettre en commun", "detail": "Reporter les remarques sur la carte du quartier."}],
-        variants={"distance": "Une visite filmée commentée en direct.", "petit-groupe": "Un seul itinéraire, parcouru ensemble.",
-                  "bi-site": "Un quartier par site, puis échange des cartes."},
+        duration=90,
+        roles=["ambassadeurs", "residents", "usagers"],
+        prerequisites=["Choisir le quartier avec le service."],
+        materials=["Plans du quartier imprimés", "Carnets"],
+        place="Un quartier desservi par le service, au départ de sa mairie annexe.",
+        steps=[
+            {"minutes": 60, "title": "Marcher", "detail": "Par trois, suivre l'itinéraire et noter ce que l'on voit."},
+            {"minutes": 30, "title": "Mettre en commun", "detail": "Reporter les remarques sur la carte du quartier."},
+        ],
+        variants={
+            "distance": "Une visite filmée commentée en direct.",
+            "petit-groupe": "Un seul itinéraire, parcouru ensemble.",
+            "bi-site": "Un quartier par site, puis échange des cartes.",
+        },
         vigilance=["Prévenir les habitants et le service de quartier.", "Prévoir un itinéraire accessible à tous."],
-        documentation=["Photographier la carte annotée."], next="Les lieux repérés servent à l'immersion suivante.",
+        documentation=["Photographier la carte annotée."],
+        next="Les lieux repérés servent à l'immersion suivante.",
         source="Pratique d'immersion des ambassadeurs sur le terrain.",
     )
-    filled = body.replace("## Pourquoi cette méthode\n", "## Pourquoi cette méthode\n\nVoir le service depuis la rue.\n")
-    filled = filled.replace("## Conseils d'animation\n", "## Conseils d'animation\n\nGarder des trinômes mêlant les services.\n")
+    filled = body.replace(
+        "## Pourquoi cette méthode\n", "## Pourquoi cette méthode\n\nVoir le service depuis la rue.\n"
+    )
+    filled = filled.replace(
+        "## Conseils d'animation\n", "## Conseils d'animation\n\nGarder des trinômes mêlant les services.\n"
+    )
     text = f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{filled}"
     assert check_sheet(text, str(target)) == []
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from html import escape
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -89,7 +89,11 @@ def test_every_ritual_has_a_symbol_and_every_kind_a_legend_entry(strasbourg):
 def test_closures_are_drawn_in_labelled_rows(strasbourg):
     root = _svg(strasbourg)
     every_text = _texts(root)
-    for kind, label in (("ferie", "Jours fériés"), ("vacances", "Vacances scolaires"), ("blocage", "Périodes bloquées")):
+    for kind, label in (
+        ("ferie", "Jours fériés"),
+        ("vacances", "Vacances scolaires"),
+        ("blocage", "Périodes bloquées"),
+    ):
         expected = [c for c in strasbourg["closures"] if c["kind"] == kind]
         assert expected, f"the Strasbourg example should have {kind} periods"
         assert len([e for e in root.iter() if e.get("class") == kind]) == len(expected)

@@ -11,7 +11,7 @@ import io
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from transfogen.fr import WEEKDAY_NAMES, date_court
 from transfogen.model import WEEKDAYS, Event, Programme, Session
@@ -94,7 +94,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         shown = [i for i in range(5) if widths[i]]  # no empty "site" column when no site is known
-        for s, row in zip(p.sessions, rows):
+        for s, row in zip(p.sessions, rows, strict=False):
             lines.append("  " + "  ".join(row[i].ljust(widths[i]) for i in shown).rstrip())
             if s.focus:
                 lines.append(f"      {s.focus}")
@@ -123,13 +123,17 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
         lines += ["", "Temps à prévoir par personne"]
         width = max(len(_name(b.role, names)) for b in p.budgets)
         for b in p.budgets:
-            lines.append(f"  {_name(b.role, names):<{width}}  {_daysdate_court(b.days)}" + (f" — {b.detail}" if b.detail else ""))
+            lines.append(
+                f"  {_name(b.role, names):<{width}}  {_daysdate_court(b.days)}" + (f" — {b.detail}" if b.detail else "")
+            )
 
     if p.elections:
         lines += ["", "Élections"]
         for el in p.elections:
             unconfirmed = " (date non confirmée)" if not el.confirmed else ""
-            lines.append(f"  {el.name} : {date_court(el.date)}{unconfirmed}, réserve électorale dès le {date_court(el.reserve_start)}")
+            lines.append(
+                f"  {el.name} : {date_court(el.date)}{unconfirmed}, réserve électorale dès le {date_court(el.reserve_start)}"
+            )
 
     if p.warnings:
         lines += ["", "Avertissements"]
@@ -261,7 +265,7 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
     names = _names(p, labels)
     name = p.profile.collectivity.name
     # The clock would make every run differ: stamp with a date taken from the profile.
-    stamp = datetime.combine(p.profile.program.start, time(0, 0), tzinfo=timezone.utc)
+    stamp = datetime.combine(p.profile.program.start, time(0, 0), tzinfo=UTC)
     sites = {s.number: s.site for s in p.sessions}
 
     cal = Calendar()

@@ -6,9 +6,10 @@ the day-by-day agenda whose times add up. The wording lives in the template (`se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.fr import heure
@@ -76,8 +77,7 @@ def _lab_blocks(session: Session, template: Template) -> tuple[tuple[str, ...], 
         return template.lab_patterns[session.lab_topic].blocks
     except KeyError:
         raise TemplateError(
-            f"{template.root}/seances/labo/{session.lab_topic}.yaml: modèle de thème manquant "
-            f"(séance {session.number})"
+            f"{template.root}/seances/labo/{session.lab_topic}.yaml: modèle de thème manquant (séance {session.number})"
         ) from None
 
 
@@ -106,8 +106,9 @@ def _blocks(session: Session, template: Template, rituals: tuple[str, ...], per_
     return blocks
 
 
-def compose(session: Session, rituals: tuple[str, ...], template: Template,
-            situation: frozenset[str] = frozenset()) -> ComposedSession:
+def compose(
+    session: Session, rituals: tuple[str, ...], template: Template, situation: frozenset[str] = frozenset()
+) -> ComposedSession:
     """Lay out the session day by day: opening, two blocks of methods around lunch, closing.
 
     `situation` names the conditions the collectivity meets (e.g. "network"); a method that needs a

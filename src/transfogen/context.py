@@ -54,29 +54,31 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
         case_title = ""
         if s.case is not None:
             case_title = cases[s.case - 1].title if s.case <= len(cases) else f"Cas pratique n°{s.case}"
-        sessions.append({
-            "number": s.number,
-            **_date("start", s.start),
-            **_date("end", s.end),
-            "days": [d.isoformat() for d in s.days],
-            "days_fr": [date_fr(d) for d in s.days],
-            "dates_fr": jours_fr(s.days),
-            "month_fr": mois_fr(s.start),
-            "phase": s.phase,
-            "phase_name": labels.phases.get(s.phase, s.phase),
-            "title": s.title,
-            "focus": s.focus,
-            "case": s.case,
-            "case_title": case_title,
-            "stage": s.stage or "",
-            "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
-            "lab_topic": s.lab_topic or "",
-            "lab_topic_name": labels.lab_topics.get(s.lab_topic, s.lab_topic or "") if s.lab_topic else "",
-            "site": s.site or "",
-            "provisional": s.provisional,
-            "warnings": list(s.warnings),
-            "file": session_file(s.number),
-        })
+        sessions.append(
+            {
+                "number": s.number,
+                **_date("start", s.start),
+                **_date("end", s.end),
+                "days": [d.isoformat() for d in s.days],
+                "days_fr": [date_fr(d) for d in s.days],
+                "dates_fr": jours_fr(s.days),
+                "month_fr": mois_fr(s.start),
+                "phase": s.phase,
+                "phase_name": labels.phases.get(s.phase, s.phase),
+                "title": s.title,
+                "focus": s.focus,
+                "case": s.case,
+                "case_title": case_title,
+                "stage": s.stage or "",
+                "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
+                "lab_topic": s.lab_topic or "",
+                "lab_topic_name": labels.lab_topics.get(s.lab_topic, s.lab_topic or "") if s.lab_topic else "",
+                "site": s.site or "",
+                "provisional": s.provisional,
+                "warnings": list(s.warnings),
+                "file": session_file(s.number),
+            }
+        )
     events = [
         {
             "kind": e.kind,
@@ -98,17 +100,19 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
         numbers = [s.number for s in programme.sessions if s.case == number]
         last = next(s for s in programme.sessions if s.number == numbers[-1])
         known = number <= len(cases)
-        case_entries.append({
-            "number": number,
-            "title": cases[number - 1].title if known else f"Cas pratique n°{number}",
-            "service": cases[number - 1].service if known else "",
-            "chosen": known,
-            "sessions": numbers,
-            "first": numbers[0],
-            "last": numbers[-1],
-            "restitution": last.end.isoformat(),
-            "restitution_fr": date_fr(last.end),
-        })
+        case_entries.append(
+            {
+                "number": number,
+                "title": cases[number - 1].title if known else f"Cas pratique n°{number}",
+                "service": cases[number - 1].service if known else "",
+                "chosen": known,
+                "sessions": numbers,
+                "first": numbers[0],
+                "last": numbers[-1],
+                "restitution": last.end.isoformat(),
+                "restitution_fr": date_fr(last.end),
+            }
+        )
     start = programme.sessions[0].start if programme.sessions else profile.program.start
     end = programme.sessions[-1].end if programme.sessions else profile.program.start
     return {
@@ -135,7 +139,14 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
         "sessions": sessions,
         "events": events,
         "phases": [
-            {"id": p.id, "name": p.name, "description": labels.phase_descriptions.get(p.id, ""), **_date("start", p.start), **_date("end", p.end), "sessions": list(p.sessions)}
+            {
+                "id": p.id,
+                "name": p.name,
+                "description": labels.phase_descriptions.get(p.id, ""),
+                **_date("start", p.start),
+                **_date("end", p.end),
+                "sessions": list(p.sessions),
+            }
             for p in programme.phases
         ],
         "checklist": [
@@ -149,7 +160,12 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             for d in programme.checklist
         ],
         "budgets": {
-            b.role: {"days": b.days, "days_fr": jours(b.days), "detail": b.detail, "name": labels.roles.get(b.role, b.role)}
+            b.role: {
+                "days": b.days,
+                "days_fr": jours(b.days),
+                "detail": b.detail,
+                "name": labels.roles.get(b.role, b.role),
+            }
             for b in programme.budgets
         },
         "elections": [
@@ -165,8 +181,13 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             for e in programme.elections
         ],
         "closures": [
-            {"kind": c.kind, "kind_label": CLOSURE_KINDS.get(c.kind, c.kind), "name": c.reason,
-             **_date("start", c.start), **_date("end", c.end)}
+            {
+                "kind": c.kind,
+                "kind_label": CLOSURE_KINDS.get(c.kind, c.kind),
+                "name": c.reason,
+                **_date("start", c.start),
+                **_date("end", c.end),
+            }
             for c in programme.closures
         ],
         "skipped_months": [

@@ -124,7 +124,7 @@ def _load(kit: Path, rel: str) -> Chapter:
         return Chapter(rel, str(sheet.meta["title"]), sheet, sheet.body)
     match = _FIRST_H1.match(text)
     if match:
-        return Chapter(rel, match.group(1).strip(), None, text[match.end():])
+        return Chapter(rel, match.group(1).strip(), None, text[match.end() :])
     return Chapter(rel, Path(rel).stem, None, text)
 
 
@@ -232,26 +232,31 @@ def booklet_html(info: KitInfo, parts: list[Chapter], cover: bool) -> str:
         )
     body.append("</main>")
     css = (stylesheet() + "\n" + print_stylesheet()).replace("</", "<\\/")
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="fr">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>Kit du programme — {escape(info.collectivity)}</title>",
-        f'<meta name="author" content="{escape(info.collectivity)}">',
-        f"<style>\n{css}\n</style>",
-        "</head>",
-        f'<body class="livret" data-collectivite="{escape(info.collectivity)}">',
-        *body,
-        "</body>",
-        "</html>",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="fr">',
+                "<head>",
+                '<meta charset="utf-8">',
+                f"<title>Kit du programme — {escape(info.collectivity)}</title>",
+                f'<meta name="author" content="{escape(info.collectivity)}">',
+                f"<style>\n{css}\n</style>",
+                "</head>",
+                f'<body class="livret" data-collectivite="{escape(info.collectivity)}">',
+                *body,
+                "</body>",
+                "</html>",
+            ]
+        )
+        + "\n"
+    )
 
 
 def _cover(info: KitInfo, dates_fr) -> str:
     lines = [
         '<section class="couverture">',
-        '<p class="surtitre">Programme de préfiguration d\'un laboratoire d\'innovation publique</p>',
+        "<p class=\"surtitre\">Programme de préfiguration d'un laboratoire d'innovation publique</p>",
         f'<p class="collectivite">{escape(info.collectivity)}</p>',
         '<p class="sous-titre">Kit du programme : calendrier, séances, méthodes, rôles et documents</p>',
     ]
@@ -277,7 +282,11 @@ def _contents(parts: list[Chapter]) -> str:
             items.append(f'<li class="partie">{escape(INDEX_TITLES[this_folder])}</li>')
         folder = this_folder
         items.append(f'<li><a href="#{chapter.anchor}">{escape(chapter.title)}</a></li>')
-    return '<nav class="sommaire-livret" aria-label="Sommaire">\n<h1>Sommaire</h1>\n<ol>\n' + "\n".join(items) + "\n</ol>\n</nav>"
+    return (
+        '<nav class="sommaire-livret" aria-label="Sommaire">\n<h1>Sommaire</h1>\n<ol>\n'
+        + "\n".join(items)
+        + "\n</ol>\n</nav>"
+    )
 
 
 def _local_links(html: str, chapter: Chapter, anchors: dict[str, str]) -> str:
@@ -344,7 +353,11 @@ def _docx_bytes(info: KitInfo, chapter: Chapter, exported: set[str]) -> bytes:
     document = Document()
     when = datetime.datetime.combine(info.start, datetime.time())
     properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = chapter.title, info.collectivity, info.collectivity
+    properties.title, properties.author, properties.last_modified_by = (
+        chapter.title,
+        info.collectivity,
+        info.collectivity,
+    )
     properties.created = properties.modified = properties.last_printed = when
     properties.language, properties.revision = "fr-FR", 1
     properties.subject = f"Kit du programme — {info.collectivity}"
@@ -416,7 +429,9 @@ class _DocxWriter:
         self.heading("Déroulé", 2)
         rows, elapsed = [], 0
         for step in meta["steps"]:
-            rows.append([f"{elapsed // 60}:{elapsed % 60:02d}", minutes_fr(step["minutes"]), step["title"], step["detail"]])
+            rows.append(
+                [f"{elapsed // 60}:{elapsed % 60:02d}", minutes_fr(step["minutes"]), step["title"], step["detail"]]
+            )
             elapsed += step["minutes"]
         self.table(["Début", "Durée", "Étape", "Ce qui se passe"], rows, widths=(1.9, 1.9, 4.2, 9.0))
         self.inline_paragraph(f"Durée totale : {minutes_fr(elapsed)}.")
@@ -472,14 +487,14 @@ class _DocxWriter:
 
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
-        for cell, value in zip(table.rows[0].cells, header):
+        for cell, value in zip(table.rows[0].cells, header, strict=False):
             self.inline(cell.paragraphs[0], value if inline_tokens else _inline_children(str(value)), bold=True)
         flag = OxmlElement("w:tblHeader")
         flag.set(qn("w:val"), "true")
         table.rows[0]._tr.get_or_add_trPr().append(flag)
         for row in rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, row):
+            for cell, value in zip(cells, row, strict=False):
                 self.inline(cell.paragraphs[0], value if inline_tokens else _inline_children(str(value)))
         if widths:
             _widths(table, widths)
@@ -615,7 +630,7 @@ def _widths(table, centimetres) -> None:
     from docx.shared import Cm
 
     table.autofit = False
-    for column, width in zip(table.columns, centimetres):
+    for column, width in zip(table.columns, centimetres, strict=False):
         column.width = Cm(width)
         for cell in column.cells:
             cell.width = Cm(width)

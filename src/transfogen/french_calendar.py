@@ -7,8 +7,8 @@ imported lazily because it is heavy for CLI start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import cache
 from importlib import resources
 
 from transfogen.errors import TemplateError
@@ -102,14 +102,14 @@ def load_calendar_facts() -> CalendarFacts:
 
 # Shared per subdivision and zone: the library fills a year's days on first lookup, and a
 # planner run, or a test suite, asks the same years again and again.
-@lru_cache(maxsize=None)
+@cache
 def _public_holidays(subdivision: str | None):
     import holidays
 
     return holidays.country_holidays("FR", subdiv=subdivision, language="fr")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _school_holidays(zone: str):
     import holidays
 

@@ -14,6 +14,7 @@ from transfogen.fr import jours_fr as dates_fr
 from transfogen.markup import render_inline, render_markdown
 from transfogen.sheets import Sheet, schema
 
+
 def stylesheet() -> str:
     """The kit's one stylesheet (data/site/style.css), for inlining or copying into a site."""
     return resources.files("transfogen").joinpath("data/site/style.css").read_text(encoding="utf-8")
@@ -74,9 +75,7 @@ def page(
         "</main>",
         '<footer class="pied">',
         "<p>Kit produit avec transfogen, outil libre de préparation d'un programme de laboratoire "
-        "d'innovation publique"
-        + (f" pour {escape(collectivity)}" if collectivity else "")
-        + ".</p>",
+        "d'innovation publique" + (f" pour {escape(collectivity)}" if collectivity else "") + ".</p>",
         "</footer>",
         "</body>",
         "</html>",

@@ -18,11 +18,10 @@ import yaml
 
 from transfogen import __version__
 from transfogen.context import Labels, build_context, session_file
-from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
+from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.model import Programme
 from transfogen.template import Template, load_template
-
 
 
 def _labels(template: Template, rules: Any, department: str) -> Labels:
@@ -59,12 +58,14 @@ def _render_skeleton(template: Template, context: dict, work: Path, trust: bool)
     _check_skeleton_names(template, context)
     config = work / "cookiecutter-config.yaml"
     config.write_text(
-        yaml.safe_dump({
-            "cookiecutters_dir": str(work / "cookiecutters"),
-            "replay_dir": str(work / "replay"),
-            "default_context": {},
-            "abbreviations": {},
-        }),
+        yaml.safe_dump(
+            {
+                "cookiecutters_dir": str(work / "cookiecutters"),
+                "replay_dir": str(work / "replay"),
+                "default_context": {},
+                "abbreviations": {},
+            }
+        ),
         encoding="utf-8",
     )
     output = work / "skeleton"
@@ -121,7 +122,9 @@ def _check_skeleton_names(template: Template, context: dict) -> None:
         try:
             rendered = env.from_string(relative).render(**variables)
         except SecurityError as error:
-            raise UnsafeTemplateError(f"{template.root / relative}: opération interdite par le bac à sable : {error}") from None
+            raise UnsafeTemplateError(
+                f"{template.root / relative}: opération interdite par le bac à sable : {error}"
+            ) from None
         except JinjaError as error:
             raise TemplateError(f"{template.root / relative}: nom de fichier invalide : {error}") from None
         check_rendered_name(template.root, relative, rendered)
@@ -242,7 +245,9 @@ def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
     return {"slug": programme.profile.slug, "_kit": kit_context(programme, template, rules)}
 
 
-def build_kit(programme: Programme, template: Template, rules: Any, profile_text: str, work: Path, *, trust: bool = False) -> Path:
+def build_kit(
+    programme: Programme, template: Template, rules: Any, profile_text: str, work: Path, *, trust: bool = False
+) -> Path:
     """Build the whole kit inside `work` and return its folder (not yet at its destination)."""
     from transfogen.site import build_site
 
@@ -255,8 +260,11 @@ def build_kit(programme: Programme, template: Template, rules: Any, profile_text
         kit / STATE_DIR / "gabarit.json",
         json.dumps(
             {"template": template.name, "template_version": template.version, "transfogen": __version__},
-            ensure_ascii=False, indent=2, sort_keys=True,
-        ) + "\n",
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
     )
     # The data behind the kit, for the exports and for anyone who wants to build on it.
     _write(kit / STATE_DIR / CONTEXT_FILE, json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -264,8 +272,14 @@ def build_kit(programme: Programme, template: Template, rules: Any, profile_text
     return kit
 
 
-def generate_kit(profile_path: str | Path, output_dir: str | Path | None = None, *,
-                 template_dir: str | Path | None = None, force: bool = False, trust: bool = False) -> Path:
+def generate_kit(
+    profile_path: str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    template_dir: str | Path | None = None,
+    force: bool = False,
+    trust: bool = False,
+) -> Path:
     """Generate the kit of a profile into `output_dir` (default: the collectivity's slug)."""
     from transfogen.api import plan_with_rules
     from transfogen.profile import load_profile

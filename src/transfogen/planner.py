@@ -88,7 +88,9 @@ class _Slots:
         for period in self.settings.blackouts:
             if day in period:
                 reason = f"« {period.reason} »" if period.reason else "du profil"
-                first = _day_fr(period.start) + ("" if period.start.year == period.end.year else f" {period.start.year}")
+                first = _day_fr(period.start) + (
+                    "" if period.start.year == period.end.year else f" {period.start.year}"
+                )
                 return ("blackout", f"{reason} du {first} au {_day_fr(period.end)} {period.end.year}")
         if self.check_school:
             name = self.cal.school_holiday(day)
@@ -143,8 +145,7 @@ class _Slots:
         if not any(all(w + i in allowed for i in range(length)) for w in range(8 - length)):
             names = enumeration([WEEKDAY_NAMES[i] for i in allowed])
             return _sentence(
-                f"aucun créneau de {slot} : les jours autorisés ({names}) "
-                f"ne forment pas {slot} dans une même semaine."
+                f"aucun créneau de {slot} : les jours autorisés ({names}) ne forment pas {slot} dans une même semaine."
             )
         if not causes:
             return _sentence(f"{prefix}les jours restants du mois ne forment pas un créneau de {slot}.")
@@ -372,11 +373,15 @@ def _apply_shape(profile: Profile, rules: ProgrammeRules) -> tuple[Profile, list
         notes.append(f"{shape.months} mois (le profil en demande {settings.months})")
     if shape.session_days is not None and shape.session_days != settings.session_days:
         changes["session_days"] = shape.session_days
-        notes.append(f"des séances de {jours(shape.session_days)} (le profil en demande {jours(settings.session_days)})")
+        notes.append(
+            f"des séances de {jours(shape.session_days)} (le profil en demande {jours(settings.session_days)})"
+        )
     if shape.weekdays is not None and shape.weekdays != settings.weekdays:
         changes["weekdays"] = shape.weekdays
         asked = enumeration([WEEKDAY_NAMES[i] for i in settings.weekdays])
-        notes.append(f"les jours {enumeration([WEEKDAY_NAMES[i] for i in shape.weekdays])} (le profil en demande : {asked})")
+        notes.append(
+            f"les jours {enumeration([WEEKDAY_NAMES[i] for i in shape.weekdays])} (le profil en demande : {asked})"
+        )
     if not changes:
         return profile, []
     # Programme.profile carries the values actually planned, so every renderer shows the same shape.
@@ -398,10 +403,12 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
 
     placed, skipped, position = _place_sessions(profile, slots)
     contents, lengths, allocation_warnings = _allocate(len(placed), rules, len(profile.cases))
-    sessions = [_session(i, days, c, profile, rules) for i, (days, c) in enumerate(zip(placed, contents), 1)]
+    sessions = [
+        _session(i, days, c, profile, rules) for i, (days, c) in enumerate(zip(placed, contents, strict=False), 1)
+    ]
 
     if len(profile.cases) > len(lengths) and sessions:
-        dropped = [f"« {case.title} »" for case in profile.cases[len(lengths):]]
+        dropped = [f"« {case.title} »" for case in profile.cases[len(lengths) :]]
         warnings.append(
             f"Trop peu de séances pour tous les cas pratiques : {enumeration(dropped)} "
             f"{'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'} "
@@ -436,9 +443,11 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     if slots.check_school and cal.provisional(programme_end):
         for i, session in enumerate(sessions):
             if any(cal.provisional(day) for day in session.days):
-                sessions[i] = _with(session, provisional=True, warning=(
-                    f"Dates provisoires : le calendrier scolaire officiel s'arrête au {date_fr(published)}."
-                ))
+                sessions[i] = _with(
+                    session,
+                    provisional=True,
+                    warning=(f"Dates provisoires : le calendrier scolaire officiel s'arrête au {date_fr(published)}."),
+                )
         if any(s.provisional for s in sessions):
             notes.append(
                 f"Les vacances scolaires après le {date_fr(published)} sont extrapolées : les séances "
@@ -449,9 +458,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
 
     # Electoral reserve (art. L52-1) for the elections that concern this kind of collectivity.
     first_day = settings.start
-    windows = [
-        _Window(e, e.reserve_start, _month_end(e.date.year, e.date.month)) for e in cal.elections_for(who.kind)
-    ]
+    windows = [_Window(e, e.reserve_start, _month_end(e.date.year, e.date.month)) for e in cal.elections_for(who.kind)]
     windows = [w for w in windows if w.touches(first_day, programme_end)]
     for window in windows:
         span = f"du {date_fr(window.start)} au {date_fr(window.end)}"
@@ -460,16 +467,23 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         for i, session in enumerate(sessions):
             if window.touches(session.start, session.end):
                 hit += 1
-                sessions[i] = _with(session, warning=(
-                    f"Réserve électorale (art. L52-1) avant les {name} : aucune communication "
-                    "valorisant l'action de la collectivité autour de cette séance."
-                ))
+                sessions[i] = _with(
+                    session,
+                    warning=(
+                        f"Réserve électorale (art. L52-1) avant les {name} : aucune communication "
+                        "valorisant l'action de la collectivité autour de cette séance."
+                    ),
+                )
         for i, event in enumerate(events):
             if event.public and window.touches(event.start, event.end):
-                events[i] = replace(event, warnings=event.warnings + (
-                    f"Événement public en réserve électorale (art. L52-1) avant les {name}, {span} : "
-                    "le déplacer hors de cette période, ou le tenir sans élus ni promotion de la collectivité.",
-                ))
+                events[i] = replace(
+                    event,
+                    warnings=event.warnings
+                    + (
+                        f"Événement public en réserve électorale (art. L52-1) avant les {name}, {span} : "
+                        "le déplacer hors de cette période, ou le tenir sans élus ni promotion de la collectivité.",
+                    ),
+                )
         if hit:
             sessions_word = "séance tombe" if hit == 1 else "séances tombent"
             warnings.append(
@@ -505,13 +519,17 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     phases = []
     if sessions:
         prep = rules.phase("preparation")
-        phases.append(PhaseSpan(prep.id, prep.name, checklist[0].due if checklist else reference,
-                                reference - timedelta(days=1)))
+        phases.append(
+            PhaseSpan(prep.id, prep.name, checklist[0].due if checklist else reference, reference - timedelta(days=1))
+        )
         for phase in rules.phases[1:]:
             numbers = tuple(s.number for s in sessions if s.phase == phase.id)
             if numbers:
-                phases.append(PhaseSpan(phase.id, phase.name, sessions[numbers[0] - 1].start,
-                                        sessions[numbers[-1] - 1].end, numbers))
+                phases.append(
+                    PhaseSpan(
+                        phase.id, phase.name, sessions[numbers[0] - 1].start, sessions[numbers[-1] - 1].end, numbers
+                    )
+                )
 
     return Programme(
         profile=profile,
@@ -523,7 +541,9 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         budgets=tuple(budgets),
         elections=tuple(w.election for w in windows),
         # From the month the preparation starts, as the frise shows it.
-        closures=_closures(profile, cal, min([settings.start] + [d.due for d in checklist]).replace(day=1), programme_end),
+        closures=_closures(
+            profile, cal, min([settings.start] + [d.due for d in checklist]).replace(day=1), programme_end
+        ),
         warnings=tuple(warnings),
         notes=tuple(notes),
     )

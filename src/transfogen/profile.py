@@ -254,10 +254,7 @@ class _Reader:
             if slugify(code) in by_name:
                 hint = f" : indiquez le code INSEE « {by_name[slugify(code)]} »"
             else:
-                hint = (
-                    " ; attendu : un code INSEE de « 01 » à « 95 », « 2A », « 2B »"
-                    " ou de « 971 » à « 976 »"
-                )
+                hint = " ; attendu : un code INSEE de « 01 » à « 95 », « 2A », « 2B » ou de « 971 » à « 976 »"
         raise self.fail(key, f"département inconnu « {self.text(node, key)} »{hint}", _line(node))
 
     def school_zone(self, node: Node) -> str | None:
@@ -494,9 +491,7 @@ def _unknown_key(key: str, path: str, allowed: tuple[str, ...]) -> str:
 
 _PROBLEMS = {
     "could not find expected ':'": "« : » manquant après une clé",
-    "mapping values are not allowed here": (
-        "« : » inattendu (mettez entre guillemets un texte qui contient « : »)"
-    ),
+    "mapping values are not allowed here": ("« : » inattendu (mettez entre guillemets un texte qui contient « : »)"),
     "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
     "did not find expected key": "indentation incohérente",
     "did not find expected '-' indicator": "indentation incohérente dans une liste",

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -112,7 +113,9 @@ class _Checker:
 def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, list[SheetError]]:
     meta_text, body, body_line = split_front_matter(text)
     if meta_text is None:
-        return None, [SheetError(path, None, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »", 1)]
+        return None, [
+            SheetError(path, None, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »", 1)
+        ]
     try:
         node = yaml.compose(meta_text, Loader=_Loader)
         meta = yaml.load(meta_text, Loader=_Loader)
@@ -140,7 +143,9 @@ def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, li
     _check_fields(checker, "", meta, fields)
     expected_id = Path(path).stem
     if isinstance(meta.get("id"), str) and meta["id"] != expected_id:
-        checker.error("id", f"« {meta['id']} » doit être identique au nom du fichier sans extension (« {expected_id} »)")
+        checker.error(
+            "id", f"« {meta['id']} » doit être identique au nom du fichier sans extension (« {expected_id} »)"
+        )
     if kind == "methode":
         _check_method(checker, meta, body, body_line, lint)
     if lint:
@@ -190,7 +195,9 @@ def _check_fields(checker: _Checker, prefix: str, data: dict, fields: dict[str, 
             fields[name][1](checker, where, value)
     for name, (required, _) in fields.items():
         if required and name not in data:
-            checker.error(f"{prefix}{name}", "champ obligatoire manquant", checker.line(prefix.rstrip(".")) if prefix else 1)
+            checker.error(
+                f"{prefix}{name}", "champ obligatoire manquant", checker.line(prefix.rstrip(".")) if prefix else 1
+            )
 
 
 # Field checkers: each takes (checker, field path, value) and reports what is wrong.
@@ -228,6 +235,7 @@ def _choice(category: str) -> Callable:
 
 def _list_of(item_check: Callable, minimum: int = 0, what: str = "élément") -> Callable:
     """A YAML list whose items pass `item_check`; `what` names the items (for "il faut au moins…")."""
+
     def check(checker: _Checker, where: str, value: Any) -> None:
         if not isinstance(value, list):
             checker.error(where, "doit être une liste (lignes commençant par « - »)")
@@ -274,7 +282,7 @@ def _variants(checker: _Checker, where: str, value: Any) -> None:
     if not isinstance(value, dict):
         checker.error(where, f"doit donner les variantes {', '.join(schema()['variants'])}")
         return
-    _check_fields(checker, f"{where}.", value, {name: (True, _text) for name in schema()["variants"]})
+    _check_fields(checker, f"{where}.", value, dict.fromkeys(schema()["variants"], (True, _text)))
 
 
 @cache
@@ -290,9 +298,9 @@ def _date(checker: _Checker, where: str, value: Any) -> None:
 
 def _dates(checker: _Checker, where: str, value: Any) -> None:
     _list_of(_date, 1, "date")(checker, where, value)
-    if isinstance(value, list) and all(isinstance(day, datetime.date) for day in value):
-        if value != sorted(set(value)):
-            checker.error(where, "les dates doivent être différentes et dans l'ordre")
+    dates = isinstance(value, list) and all(isinstance(day, datetime.date) for day in value)
+    if dates and value != sorted(set(value)):
+        checker.error(where, "les dates doivent être différentes et dans l'ordre")
 
 
 METHOD_FIELDS: dict[str, tuple[bool, Callable]] = {
@@ -339,9 +347,11 @@ def _check_method(checker: _Checker, meta: dict, body: str, body_line: int, lint
     steps, duration = meta.get("steps"), meta.get("duration")
     if isinstance(steps, list) and isinstance(duration, int):
         minutes = [step.get("minutes") for step in steps if isinstance(step, dict)]
-        if all(isinstance(m, int) and not isinstance(m, bool) for m in minutes) and len(minutes) == len(steps):
-            if sum(minutes) != duration:
-                checker.error("steps", f"les minutes du déroulé font {sum(minutes)} au total, mais duration vaut {duration}")
+        whole = all(isinstance(m, int) and not isinstance(m, bool) for m in minutes) and len(minutes) == len(steps)
+        if whole and sum(minutes) != duration:
+            checker.error(
+                "steps", f"les minutes du déroulé font {sum(minutes)} au total, mais duration vaut {duration}"
+            )
     if not lint:
         return
     present = {title for level, title, _ in headings(body) if level == 2}

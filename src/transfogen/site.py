@@ -78,7 +78,9 @@ DOWNLOADS = {".ics": "pour votre agenda", ".csv": "pour un tableur"}
 def _with_downloads(body: str, source: Path, page: str, kit: Path) -> str:
     """A page written next to calendar files links to them: its text names them, a reader needs the link."""
     order = list(DOWNLOADS)
-    files = sorted((p for p in source.parent.iterdir() if p.suffix in DOWNLOADS), key=lambda p: (order.index(p.suffix), p.name))
+    files = sorted(
+        (p for p in source.parent.iterdir() if p.suffix in DOWNLOADS), key=lambda p: (order.index(p.suffix), p.name)
+    )
     if not files:
         return body
     links = " ; ".join(
@@ -106,7 +108,7 @@ def with_timeline(body: str, context: dict) -> str:
 def _title_and_body(text: str, fallback: str) -> tuple[str, str]:
     match = _FIRST_H1.match(text)
     if match:
-        return match.group(1).strip(), text[match.end():]
+        return match.group(1).strip(), text[match.end() :]
     return fallback, text
 
 
@@ -123,9 +125,7 @@ def build_site(kit: Path, context: dict) -> None:
     site.mkdir(parents=True, exist_ok=True)
     (site / CSS_NAME).write_text(stylesheet(), encoding="utf-8", newline="\n")
     name = context["collectivity"]["name"]
-    sources = sorted(
-        p for p in kit.rglob("*.md") if p.relative_to(kit).parts[0] not in (SITE_DIR, ".transfogen")
-    )
+    sources = sorted(p for p in kit.rglob("*.md") if p.relative_to(kit).parts[0] not in (SITE_DIR, ".transfogen"))
     pages: dict[str, tuple[str, str]] = {}  # page path → (title, body html)
     for source in sources:
         rel = source.relative_to(kit).as_posix()
@@ -151,7 +151,7 @@ def build_site(kit: Path, context: dict) -> None:
                 f'<li><a href="{_relative(path, folder + "/index.html")}">{render_inline(t)}</a></li>'
                 for path, t in entries
             )
-            pages[f"{folder}/index.html"] = (title, f"<ul class=\"sommaire\">\n{items}\n</ul>")
+            pages[f"{folder}/index.html"] = (title, f'<ul class="sommaire">\n{items}\n</ul>')
 
     sections = [(path, label) for path, label in SECTIONS if path in pages]
     for path, (title, body) in sorted(pages.items()):
@@ -176,8 +176,15 @@ def build_site(kit: Path, context: dict) -> None:
     prefixed = re.sub(r'href="(?![a-z][a-z0-9+.-]*:|#|/)', f'href="{SITE_DIR}/', body)
     nav = [(f"{SITE_DIR}/{target}", label) for target, label in sections]
     (kit / "index.html").write_text(
-        page(title, prefixed, nav=nav, current=f"{SITE_DIR}/index.html", css_href=f"{SITE_DIR}/{CSS_NAME}",
-             home_href="index.html", collectivity=name),
+        page(
+            title,
+            prefixed,
+            nav=nav,
+            current=f"{SITE_DIR}/index.html",
+            css_href=f"{SITE_DIR}/{CSS_NAME}",
+            home_href="index.html",
+            collectivity=name,
+        ),
         encoding="utf-8",
         newline="\n",
     )

@@ -47,7 +47,9 @@ def _from_error(error: Exception, default_file: str) -> Problem:
 
 
 def _text_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml", ".json", ".txt", ".csv"))
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml", ".json", ".txt", ".csv")
+    )
 
 
 def _check_manifest_and_config(root: Path, problems: list[Problem]) -> None:
@@ -59,7 +61,9 @@ def _check_manifest_and_config(root: Path, problems: list[Problem]) -> None:
         data = None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.append(Problem(str(manifest), mark.line + 1 if mark else 1, f"YAML illisible : {getattr(error, 'problem', error)}"))
+        problems.append(
+            Problem(str(manifest), mark.line + 1 if mark else 1, f"YAML illisible : {getattr(error, 'problem', error)}")
+        )
         data = None
     if data is not None:
         if not isinstance(data, dict):
@@ -91,7 +95,11 @@ def _check_sheets(root: Path, problems: list[Problem]) -> None:
 
     for path in sorted((root / "methodes").glob("*.md")):
         for error in check_sheet(path.read_text(encoding="utf-8"), str(path)):
-            problems.append(Problem(error.path, error.line or 1, f"{error.field}: {error.message}" if error.field else error.message))
+            problems.append(
+                Problem(
+                    error.path, error.line or 1, f"{error.field}: {error.message}" if error.field else error.message
+                )
+            )
 
 
 def _check_jinja(root: Path, problems: list[Problem]) -> None:
@@ -125,7 +133,9 @@ def _check_markdown(root: Path, problems: list[Problem]) -> None:
                 _, body, first = split_front_matter(text)
                 for number, snippet in find_raw_html(body, first):
                     if not snippet.startswith("</"):
-                        problems.append(Problem(str(path), number, f"HTML brut interdit (« {snippet[:40]} ») : écrivez en Markdown"))
+                        problems.append(
+                            Problem(str(path), number, f"HTML brut interdit (« {snippet[:40]} ») : écrivez en Markdown")
+                        )
 
 
 def _method_durations(root: Path) -> dict[str, int]:
@@ -149,7 +159,9 @@ def _yaml_node(path: Path, problems: list[Problem]) -> yaml.Node | None:
         return yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.append(Problem(str(path), mark.line + 1 if mark else 1, f"YAML illisible : {getattr(error, 'problem', error)}"))
+        problems.append(
+            Problem(str(path), mark.line + 1 if mark else 1, f"YAML illisible : {getattr(error, 'problem', error)}")
+        )
         return None
 
 
@@ -162,14 +174,17 @@ def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, int] | None:
     return None
 
 
-def _check_blocks(path: Path, name: str, items: list[tuple[str, yaml.Node]], durations: dict[str, int],
-                  problems: list[Problem]) -> None:
+def _check_blocks(
+    path: Path, name: str, items: list[tuple[str, yaml.Node]], durations: dict[str, int], problems: list[Problem]
+) -> None:
     from transfogen.template import BLOCK_MINUTES
 
     for key, node in items:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.SequenceNode) or not all(isinstance(i, yaml.ScalarNode) for i in node.value):
-            problems.append(Problem(str(path), line, f"{name}{key} : une liste d'identifiants de méthodes est attendue"))
+            problems.append(
+                Problem(str(path), line, f"{name}{key} : une liste d'identifiants de méthodes est attendue")
+            )
             continue
         block = [item.value for item in node.value]
         unknown = [m for m in block if m not in durations]
@@ -177,8 +192,14 @@ def _check_blocks(path: Path, name: str, items: list[tuple[str, yaml.Node]], dur
             problems.append(Problem(str(path), line, f"{name}{key} : méthode inconnue {', '.join(unknown)}"))
         elif sum(durations[m] for m in block) != BLOCK_MINUTES:
             detail = " + ".join(f"{m} ({durations[m]})" for m in block)
-            problems.append(Problem(str(path), line, f"{name}{key} : le bloc dure {sum(durations[m] for m in block)} min "
-                                                     f"au lieu de {BLOCK_MINUTES} : {detail}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    f"{name}{key} : le bloc dure {sum(durations[m] for m in block)} min "
+                    f"au lieu de {BLOCK_MINUTES} : {detail}",
+                )
+            )
 
 
 def _check_patterns(root: Path, problems: list[Problem]) -> None:
@@ -194,8 +215,12 @@ def _check_patterns(root: Path, problems: list[Problem]) -> None:
             continue
         node, line = found
         if len(node.value) < minimum:
-            problems.append(Problem(str(path), line, f"blocks : {len(node.value)} blocs, il en faut au moins {minimum}"))
-        _check_blocks(path, "blocks", [(f"[{n}]", item) for n, item in enumerate(node.value, start=1)], durations, problems)
+            problems.append(
+                Problem(str(path), line, f"blocks : {len(node.value)} blocs, il en faut au moins {minimum}")
+            )
+        _check_blocks(
+            path, "blocks", [(f"[{n}]", item) for n, item in enumerate(node.value, start=1)], durations, problems
+        )
     day = seances / "journee.yaml"
     if day.is_file():
         _check_day(day, durations, problems)
@@ -219,10 +244,20 @@ def _check_day(path: Path, durations: dict[str, int], problems: list[Problem]) -
                 line, pair = method.start_mark.line + 1, (method.value, replacement.value)
                 unknown = [m for m in pair if m not in durations]
                 if unknown:
-                    problems.append(Problem(str(path), line, f"conditions.{condition.value} : méthode inconnue {', '.join(unknown)}"))
+                    problems.append(
+                        Problem(
+                            str(path), line, f"conditions.{condition.value} : méthode inconnue {', '.join(unknown)}"
+                        )
+                    )
                 elif durations[pair[0]] != durations[pair[1]]:
-                    problems.append(Problem(str(path), line, f"conditions.{condition.value} : {pair[1]} ({durations[pair[1]]} min) "
-                                                             f"ne peut pas remplacer {pair[0]} ({durations[pair[0]]} min)"))
+                    problems.append(
+                        Problem(
+                            str(path),
+                            line,
+                            f"conditions.{condition.value} : {pair[1]} ({durations[pair[1]]} min) "
+                            f"ne peut pas remplacer {pair[0]} ({durations[pair[0]]} min)",
+                        )
+                    )
     found = _entry(node, "day")
     if found is None or not isinstance(found[0], yaml.SequenceNode):
         problems.append(Problem(str(path), found[1] if found else 1, "day : la liste des moments de la journée manque"))
@@ -231,17 +266,31 @@ def _check_day(path: Path, durations: dict[str, int], problems: list[Problem]) -
     for number, slot_node in enumerate(found[0].value, start=1):
         line, slot = slot_node.start_mark.line + 1, yaml.safe_load(yaml.serialize(slot_node))
         if not isinstance(slot, dict) or _clock(slot.get("start")) is None or not isinstance(slot.get("minutes"), int):
-            problems.append(Problem(str(path), line, f"day[{number}] : la forme attendue est {{start: \"HH:MM\", minutes, kind}}"))
+            problems.append(
+                Problem(str(path), line, f'day[{number}] : la forme attendue est {{start: "HH:MM", minutes, kind}}')
+            )
             end = None
             continue
         start = _clock(slot["start"])
         if end is not None and start != end:
-            problems.append(Problem(str(path), line, f"day[{number}] : commence à {slot['start']}, mais le moment "
-                                                     f"précédent finit à {end // 60:02d}:{end % 60:02d}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    f"day[{number}] : commence à {slot['start']}, mais le moment "
+                    f"précédent finit à {end // 60:02d}:{end % 60:02d}",
+                )
+            )
         method = slot.get("method")
         if method and method in durations and durations[method] != slot["minutes"]:
-            problems.append(Problem(str(path), line, f"day[{number}] : le moment dure {slot['minutes']} min, "
-                                                     f"mais la méthode {method} en dure {durations[method]}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    f"day[{number}] : le moment dure {slot['minutes']} min, "
+                    f"mais la méthode {method} en dure {durations[method]}",
+                )
+            )
         end = start + slot["minutes"]
 
 
@@ -284,10 +333,13 @@ def _check_rendering(root: Path, examples: list[Path], problems: list[Problem], 
                             continue
                         if not (page.parent / target.split("#")[0]).exists():
                             source = _source_of(root, relative)
-                            problems.append(Problem(
-                                source, _line_of(source, f"]({target}", number),
-                                f"lien cassé vers « {target} » (dans le kit : {relative}, ligne {number} ; exemple {example.name})",
-                            ))
+                            problems.append(
+                                Problem(
+                                    source,
+                                    _line_of(source, f"]({target}", number),
+                                    f"lien cassé vers « {target} » (dans le kit : {relative}, ligne {number} ; exemple {example.name})",
+                                )
+                            )
 
 
 def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> list[Problem]:
@@ -310,8 +362,14 @@ def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> 
     _check_patterns(root, problems)
     code = code_that_would_run(root)
     if code and not trust:
-        problems.append(Problem(str(root), 1, f"gabarit non rendu : il exécuterait du code ({', '.join(code)}) ; "
-                                              "relancez avec --trust si vous connaissez son auteur"))
+        problems.append(
+            Problem(
+                str(root),
+                1,
+                f"gabarit non rendu : il exécuterait du code ({', '.join(code)}) ; "
+                "relancez avec --trust si vous connaissez son auteur",
+            )
+        )
     if not problems:  # rendering a broken template would only repeat the problems above
         _check_rendering(root, examples, problems, trust)
     return sorted(set(problems))

@@ -12,9 +12,9 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from transfogen.errors import TemplateError, UnsafeTemplateError
 
@@ -58,7 +58,11 @@ def code_that_would_run(root: Path) -> list[str]:
 
 def _escapes(posix_path: str) -> bool:
     """An absolute path, a drive ("C:"), or a ".." part: it would land outside the folder it is put in."""
-    return posix_path.startswith("/") or ".." in PurePosixPath(posix_path).parts or bool(re.match(r"^[A-Za-z]:", posix_path))
+    return (
+        posix_path.startswith("/")
+        or ".." in PurePosixPath(posix_path).parts
+        or bool(re.match(r"^[A-Za-z]:", posix_path))
+    )
 
 
 def check_rendered_name(template_root: Path, relative: str, rendered: str) -> None:
@@ -163,4 +167,6 @@ def resolve_template(name_or_path: str | Path | None) -> str | Path | None:
     for folder, manifest in available_templates():
         if str(name_or_path) in (folder.name, manifest.get("name")):
             return folder
-    raise TemplateError(f"{name_or_path}: gabarit introuvable (ni chemin, ni nom d'un gabarit installé : voir « transfogen templates list »)")
+    raise TemplateError(
+        f"{name_or_path}: gabarit introuvable (ni chemin, ni nom d'un gabarit installé : voir « transfogen templates list »)"
+    )

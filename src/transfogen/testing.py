@@ -13,9 +13,9 @@ The kit is generated in the test's temporary folder, exactly as `transfogen new`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

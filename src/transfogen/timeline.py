@@ -24,7 +24,12 @@ MONTH_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août"
 PHASE_FILLS = ("#f4e3c1", "#d9e7f5", "#e3efd9", "#f2dcd6", "#e6def0", "#efe9c9")
 SHAPES = ("diamond", "triangle", "circle", "square", "star")
 # The rituals of the bundled templates keep one shape in every kit; other kinds take the shapes left.
-RITUAL_SHAPES = {"cloture": "diamond", "comite-pilotage": "triangle", "inter-collectivites": "circle", "restitution": "square"}
+RITUAL_SHAPES = {
+    "cloture": "diamond",
+    "comite-pilotage": "triangle",
+    "inter-collectivites": "circle",
+    "restitution": "square",
+}
 INK = "#1f2328"
 CLOSURE_ROWS = (  # kind in kit.closures, row label, pattern
     ("ferie", "Jours fériés", None),
@@ -137,7 +142,11 @@ def timeline_svg(kit: dict) -> str:
     for session in _clip(kit, kit["sessions"]):
         left, right = x(_day(session["start"])), x_end(_day(session["end"]))
         right = max(right, left + 4)
-        fill = f'fill="#fff" stroke="{INK}" stroke-width="1.3" stroke-dasharray="2.5 1.5"' if session["provisional"] else f'fill="{INK}"'
+        fill = (
+            f'fill="#fff" stroke="{INK}" stroke-width="1.3" stroke-dasharray="2.5 1.5"'
+            if session["provisional"]
+            else f'fill="{INK}"'
+        )
         marks.append(
             f'<g class="seance"><rect x="{left:.1f}" y="{y + 16}" width="{right - left:.1f}" height="10" {fill}/>'
             + _text((left + right) / 2, y + 13, str(session["number"]), "middle", weight="600")
@@ -237,7 +246,10 @@ def timeline_svg(kit: dict) -> str:
         f'font-family="system-ui, \'DejaVu Sans\', Arial, sans-serif" fill="{INK}">\n'
         f'<title id="frise-titre">Frise du programme de {escape(kit["collectivity"]["name"])}</title>\n'
         f'<desc id="frise-desc">{escape(description)}</desc>\n'
-        + defs + "\n" + "\n".join(grid + separators + labels + marks + legend) + "\n</svg>"
+        + defs
+        + "\n"
+        + "\n".join(grid + separators + labels + marks + legend)
+        + "\n</svg>"
     )
 
 
@@ -248,8 +260,12 @@ def _legend(kit: dict, phases: list[dict], shapes: dict[str, str], y: float) -> 
     items += [("", f"{i + 1}. {p['name']}") for i, p in enumerate(phases)]
     items += [("", "Rituels :")] + [(_symbol(shapes[kind], 0, 0), labels[kind]) for kind in sorted(shapes)]
     if any(s["provisional"] for s in kit["sessions"]):
-        items.append((f'<rect x="-6" y="-5" width="12" height="10" fill="#fff" stroke="{INK}" stroke-dasharray="2 1.5"/>',
-                      "séance aux dates provisoires"))
+        items.append(
+            (
+                f'<rect x="-6" y="-5" width="12" height="10" fill="#fff" stroke="{INK}" stroke-dasharray="2 1.5"/>',
+                "séance aux dates provisoires",
+            )
+        )
     out, cx = [], 4.0
     for symbol, text in items:
         width = (16 if symbol else 0) + len(text) * CHAR + 18
@@ -273,21 +289,24 @@ def timeline_table(kit: dict) -> str:
     for month in _months(first, last):
         end = _month_end(month)
 
-        def within(item: dict, start: str = "start", stop: str = "end") -> bool:
-            return _day(item[start]) <= end and _day(item[stop]) >= month
+        def within(item: dict, start: str = "start", stop: str = "end", first=month, last=end) -> bool:
+            return _day(item[start]) <= last and _day(item[stop]) >= first
 
         phases = [escape(p["name"]) for p in kit["phases"] if within(p)]
         sessions = [
             f'<a href="{escape(s["file"])}">Séance {s["number"]}</a> ({escape(s["dates_fr"])}'
-            + (", dates provisoires" if s["provisional"] else "") + ")"
-            for s in kit["sessions"] if within(s)
+            + (", dates provisoires" if s["provisional"] else "")
+            + ")"
+            for s in kit["sessions"]
+            if within(s)
         ]
         events = [f"{escape(e['title'])} ({escape(e['date_fr'])})" for e in kit["events"] if within(e)]
         constraints = [_closure_fr(c) for c in kit.get("closures", []) if within(c)]
         constraints += [
             f"Réserve électorale (art. L52-1) avant : {escape(e['name'])} "
             f"({_range_fr(e['reserve_start_fr'], e['reserve_end_fr'])})"
-            for e in kit["elections"] if within(e, "reserve_start", "reserve_end")
+            for e in kit["elections"]
+            if within(e, "reserve_start", "reserve_end")
         ]
         cells = [_cell(phases), _cell(sessions), _cell(events), _cell(constraints)]
         rows.append(f'<tr><th scope="row">{_month_label(month)}</th>' + "".join(cells) + "</tr>")
@@ -300,7 +319,7 @@ def timeline_table(kit: dict) -> str:
 
 
 def _closure_fr(closure: dict) -> str:
-    """"Vacances de Noël (du … au …)", "Toussaint (jour férié, dimanche 1er novembre 2026)"."""
+    """ "Vacances de Noël (du … au …)", "Toussaint (jour férié, dimanche 1er novembre 2026)"."""
     kind = closure["kind_label"].lower()
     said = kind.split()[0] in closure["name"].lower()  # "Vacances d'hiver" already says what it is
     when = _range_fr(closure["start_fr"], closure["end_fr"])
@@ -323,8 +342,14 @@ def timeline_html(kit: dict) -> str:
     """The frise in a scrollable figure (phones scroll it sideways, not the page), then its table."""
     kinds = {c["kind"] for c in kit.get("closures", [])}
     keys = ["chaque ligne est nommée à gauche", "les séances portent leur numéro", "les rituels une forme par type"]
-    keys += [text for kind, text in (("vacances", "les vacances scolaires des points"),
-                                     ("blocage", "les périodes bloquées des croisillons")) if kind in kinds]
+    keys += [
+        text
+        for kind, text in (
+            ("vacances", "les vacances scolaires des points"),
+            ("blocage", "les périodes bloquées des croisillons"),
+        )
+        if kind in kinds
+    ]
     if kit["elections"]:
         keys.append("la réserve électorale des hachures")
     return (

@@ -18,13 +18,21 @@ Exemple :
 @click.command(epilog=EXAMPLE)  # the epilog comes after the options: the help ends with the example
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
     help="text : tableau lisible ; json : format documenté (docs/calendrier-json.md) ; "
     "ics : à importer dans un agenda ; csv : à ouvrir dans un tableur.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le calendrier dans ce fichier.")
 @click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe déjà.")
-@click.option("--template", "template", help="Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom.")
+@click.option(
+    "--template",
+    "template",
+    help="Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom.",
+)
 def calendar(profile: str, fmt: str, output: str | None, force: bool, template: str | None) -> None:
     """Planifie le programme d'une collectivité à partir de son PROFILE (fichier YAML) et affiche
     son calendrier : séances, phases, rituels, mois sans séance et points de vigilance.

@@ -14,7 +14,14 @@ EXPORT_DIR = "export"  # default destination, inside the kit
 
 @click.command()
 @click.argument("kit", type=click.Path(file_okay=True, dir_okay=True))
-@click.option("-f", "--format", "fmt", required=True, metavar="pdf|docx", help="pdf (à imprimer) ou docx (à modifier dans Word ou LibreOffice).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    metavar="pdf|docx",
+    help="pdf (à imprimer) ou docx (à modifier dans Word ou LibreOffice).",
+)
 @click.option(
     "--sheet",
     type=click.Path(dir_okay=False),

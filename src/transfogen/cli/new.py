@@ -31,7 +31,9 @@ def _ask_department() -> str:
         try:
             department_name(code)
         except (KeyError, ValueError):
-            raise click.BadParameter(f"département inconnu « {value} » (code INSEE : 01 à 95, 2A, 2B, 971 à 976)") from None
+            raise click.BadParameter(
+                f"département inconnu « {value} » (code INSEE : 01 à 95, 2A, 2B, 971 à 976)"
+            ) from None
         return code
 
     return click.prompt("Département (code INSEE)", value_proc=convert)
@@ -75,7 +77,9 @@ def ask_profile() -> dict:
     ambassadors = click.prompt("Nombre d'ambassadeurs", type=click.IntRange(1, 60), default=20)
     cases = []
     while len(cases) < 6:
-        title = click.prompt(f"Cas pratique n°{len(cases) + 1} (vide pour terminer)", default="", show_default=False).strip()
+        title = click.prompt(
+            f"Cas pratique n°{len(cases) + 1} (vide pour terminer)", default="", show_default=False
+        ).strip()
         if not title:
             break
         service = click.prompt("  Service porteur", default="", show_default=False).strip()
@@ -101,10 +105,24 @@ def _refuse(message: str):
 
 @click.command()
 @click.argument("profile", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False), help="Dossier du kit (par défaut : le nom de la collectivité).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    help="Dossier du kit (par défaut : le nom de la collectivité).",
+)
 @click.option("--force", is_flag=True, help="Remplacer le contenu d'un dossier de sortie qui n'est pas vide.")
-@click.option("--template", "template", help="Gabarit à utiliser au lieu de « transfo » : un dossier, une archive zip ou le nom d'un gabarit installé (voir « transfogen templates list »).")
-@click.option("--trust", is_flag=True, help="Autoriser les hooks et extensions Jinja d'un gabarit contribué (à réserver aux gabarits dont vous connaissez l'auteur).")
+@click.option(
+    "--template",
+    "template",
+    help="Gabarit à utiliser au lieu de « transfo » : un dossier, une archive zip ou le nom d'un gabarit installé (voir « transfogen templates list »).",
+)
+@click.option(
+    "--trust",
+    is_flag=True,
+    help="Autoriser les hooks et extensions Jinja d'un gabarit contribué (à réserver aux gabarits dont vous connaissez l'auteur).",
+)
 def new(profile: str | None, output: str | None, force: bool, template: str | None, trust: bool) -> None:
     """Génère le kit d'un programme, prêt à ouvrir, imprimer et lancer.
 

@@ -44,9 +44,16 @@ def list_templates() -> None:
 
 @templates.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
-@click.option("--example", "examples", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Profil avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.")
-@click.option("--trust", is_flag=True, help="Rendre aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent).")
+@click.option(
+    "--example",
+    "examples",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Profil avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.",
+)
+@click.option(
+    "--trust", is_flag=True, help="Rendre aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent)."
+)
 def check(path: str, examples: tuple[str, ...], trust: bool) -> None:
     """Vérifie un gabarit et affiche chaque problème sous la forme fichier:ligne: message.
 
@@ -90,15 +97,21 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
     from transfogen.sheets import ID_PATTERN, schema
 
     if not ID_PATTERN.match(sheet_id):
-        raise TransfogenError(f"« {sheet_id} » : un identifiant de fiche s'écrit en minuscules, chiffres et tirets (ex. balade-urbaine)")
+        raise TransfogenError(
+            f"« {sheet_id} » : un identifiant de fiche s'écrit en minuscules, chiffres et tirets (ex. balade-urbaine)"
+        )
     target = Path(output) if output else Path(f"{sheet_id}.md")
     if target.stem != sheet_id:
-        raise TransfogenError(f"{target} : le nom du fichier doit être « {sheet_id}.md » (il porte l'identifiant de la fiche)")
+        raise TransfogenError(
+            f"{target} : le nom du fichier doit être « {sheet_id}.md » (il porte l'identifiant de la fiche)"
+        )
     if target.exists() and not force:
         raise OutputExistsError(f"{target} existe déjà : ajoutez --force pour le remplacer")
     text = resources.files("transfogen").joinpath("data/fiche-methode.md").read_text(encoding="utf-8")
     if family and family not in schema()["families"]:
-        raise TransfogenError(f"--family : famille inconnue « {family} » ; valeurs possibles : {', '.join(schema()['families'])}")
+        raise TransfogenError(
+            f"--family : famille inconnue « {family} » ; valeurs possibles : {', '.join(schema()['families'])}"
+        )
     # json.dumps gives a YAML double-quoted string: any title survives, quotes and backslashes included.
     text = text.replace("__ID__", sheet_id).replace("__TITLE__", json.dumps(title, ensure_ascii=False))
     text = text.replace("__FAMILY__", family or '""')
