@@ -38,11 +38,12 @@ if [ "${1:-}" = "--install-only" ]; then
     exit 0
 fi
 
-# The lint gate runs with the whole suite (no arguments); a targeted run goes straight to pytest.
+# The lint and type gate runs with the whole suite (no arguments); a targeted run goes straight to pytest.
 if [ "$#" -eq 0 ]; then
-    echo "Vérification du style (ruff check, ruff format --check)…"
+    echo "Vérification du style et des types (ruff check, ruff format --check, mypy)…"
     .venv/bin/ruff check --quiet .
     .venv/bin/ruff format --check --quiet .
+    .venv/bin/mypy
 fi
 
 status=0

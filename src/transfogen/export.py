@@ -14,10 +14,15 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transfogen.sheets import Sheet
 
 from transfogen.errors import TransfogenError
 from transfogen.files import CONTEXT_FILE, STATE_DIR, refuse_existing, write_file
@@ -50,7 +55,7 @@ class Chapter:
 
     rel: str  # path inside the kit, e.g. "seances/seance-02.md"
     title: str
-    sheet: object | None  # transfogen.sheets.Sheet for sessions and methods, else None
+    sheet: Sheet | None  # for sessions and methods, else None
     markdown: str  # the body without its front matter nor its first "# " title
 
     @property
@@ -81,8 +86,8 @@ def kit_info(kit: Path) -> KitInfo:
 
     check_kit(kit)
     profile = load_profile(kit / STATE_DIR / "profil.yaml")
-    sessions = [_load(kit, path.relative_to(kit).as_posix()).sheet for path in sorted((kit / "seances").glob("*.md"))]
-    sessions = [sheet for sheet in sessions if sheet is not None and sheet.kind == "seance"]
+    sheets = [_load(kit, path.relative_to(kit).as_posix()).sheet for path in sorted((kit / "seances").glob("*.md"))]
+    sessions = [sheet for sheet in sheets if sheet is not None and sheet.kind == "seance"]
     days = [day for sheet in sessions for day in sheet.meta["dates"]]
     template = "transfo"
     state = kit / STATE_DIR / "gabarit.json"
@@ -427,13 +432,14 @@ class _DocxWriter:
         self.items(meta["materials"])
         self.inline_paragraph(f"**Lieu :** {meta['place']}")
         self.heading("Déroulé", 2)
-        rows, elapsed = [], 0
+        steps: list[list[Any]] = []
+        elapsed = 0
         for step in meta["steps"]:
-            rows.append(
+            steps.append(
                 [f"{elapsed // 60}:{elapsed % 60:02d}", minutes_fr(step["minutes"]), step["title"], step["detail"]]
             )
             elapsed += step["minutes"]
-        self.table(["Début", "Durée", "Étape", "Ce qui se passe"], rows, widths=(1.9, 1.9, 4.2, 9.0))
+        self.table(["Début", "Durée", "Étape", "Ce qui se passe"], steps, widths=(1.9, 1.9, 4.2, 9.0))
         self.inline_paragraph(f"Durée totale : {minutes_fr(elapsed)}.")
         self.heading("Variantes", 2)
         self.items([f"**{label} :** {meta['variants'][key]}" for key, label in names["variants"].items()])
@@ -480,7 +486,9 @@ class _DocxWriter:
             self.inline(cells[1].paragraphs[0], _inline_children(str(value)))
         _widths(table, (4.5, 12.5))
 
-    def table(self, header: list, rows: list[list], inline_tokens: bool = False, widths=None) -> None:
+    def table(
+        self, header: Sequence[Any], rows: Sequence[Sequence[Any]], inline_tokens: bool = False, widths=None
+    ) -> None:
         """A table whose first row is a real header row (repeated on each printed page)."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -500,7 +508,8 @@ class _DocxWriter:
             _widths(table, widths)
 
     def inline(self, paragraph, children, bold: bool = False) -> None:
-        strong, emphasis, link = 0, 0, None
+        strong, emphasis = 0, 0
+        link: tuple[str, list[str]] | None = None  # (address, the words it is on)
         for child in children:
             kind = child.type
             if kind == "strong_open":

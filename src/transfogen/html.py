@@ -6,6 +6,7 @@ lang="fr", a skip link, landmarks, one h1 then h2 sections, tables with header c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from importlib import resources
 
@@ -24,7 +25,7 @@ def page(
     title: str,
     body_html: str,
     *,
-    nav: list[tuple[str, str]] = (),
+    nav: Sequence[tuple[str, str]] = (),
     current: str | None = None,
     css: str | None = None,
     css_href: str | None = None,

@@ -6,6 +6,7 @@ A `Profile` describes one collectivity (read from YAML by `profile.py`); the pla
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -160,8 +161,8 @@ class RoleBudget:
 class Election:
     id: str
     name: str
-    date: date
-    reserve_start: date  # first day of the sixth month before the election's month (art. L52-1)
+    date: datetime.date
+    reserve_start: datetime.date  # first day of the sixth month before the election's month (art. L52-1)
     source: str
     confirmed: bool = True
 

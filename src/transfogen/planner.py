@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as monthcal
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from transfogen.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, nombre_fr
 from transfogen.french_calendar import CalendarFacts, FrenchCalendar
@@ -244,6 +245,7 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
     topic = rules.topic_name(content.lab_topic) if content.lab_topic else ""
     prefix = rules.session_title.replace("{number}", str(number))
     if content.phase == "cas-pratiques":
+        assert content.case is not None and content.stage is not None  # set for every case session
         stage = rules.stage_name(content.stage)
         title = f"{prefix} — " + rules.case_session_title.replace("{case}", str(content.case)).replace(
             "{stage}", stage[:1].lower() + stage[1:]
@@ -339,7 +341,7 @@ def _held_in(ritual, session: Session, title: str) -> Event:
 
 def _budgets(sessions, events, rules: ProgrammeRules) -> list[RoleBudget]:
     session_days = sum(len(s.days) for s in sessions)
-    counts = {}
+    counts: dict[str, int] = {}
     for event in events:
         counts[event.kind] = counts.get(event.kind, 0) + 1
     budgets = []
@@ -355,7 +357,8 @@ def _budgets(sessions, events, rules: ProgrammeRules) -> list[RoleBudget]:
         for kind, days in rule.per_ritual:
             if counts.get(kind):
                 total += days * counts[kind]
-                label = rules.ritual(kind).name if rules.ritual(kind) else kind
+                ritual = rules.ritual(kind)
+                label = ritual.name if ritual else kind
                 parts.append(f"{counts[kind]} × {label.lower()} × {nombre_fr(days)}")
         if rule.fixed:
             total += rule.fixed
@@ -367,7 +370,8 @@ def _budgets(sessions, events, rules: ProgrammeRules) -> list[RoleBudget]:
 def _apply_shape(profile: Profile, rules: ProgrammeRules) -> tuple[Profile, list[str]]:
     """The profile with the template's fixed shape applied, and a French note for each value it overrides."""
     shape, settings = rules.shape, profile.program
-    changes, notes = {}, []
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
     if shape.months is not None and shape.months != settings.months:
         changes["months"] = shape.months
         notes.append(f"{shape.months} mois (le profil en demande {settings.months})")

@@ -96,7 +96,8 @@ class _Checker:
     """Collects errors, finding each field's line in the front matter."""
 
     def __init__(self, path: str, lines: dict[str, int]):
-        self.path, self.lines, self.errors = path, lines, []
+        self.path, self.lines = path, lines
+        self.errors: list[SheetError] = []
 
     def error(self, field_path: str | None, message: str, line: int | None = None) -> None:
         self.errors.append(SheetError(self.path, field_path, message, line or self.line(field_path)))
@@ -129,7 +130,8 @@ def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, li
 
     lines: dict[str, int] = {}
     duplicates: list[str] = []
-    _map_lines(node, "", lines, duplicates)
+    if node is not None:  # a dict was loaded, so the document has a node
+        _map_lines(node, "", lines, duplicates)
     checker = _Checker(path, lines)
     for name in duplicates:
         checker.error(name, "champ présent deux fois")
@@ -346,9 +348,9 @@ SESSION_FIELDS: dict[str, tuple[bool, Callable]] = {
 def _check_method(checker: _Checker, meta: dict, body: str, body_line: int, lint: bool) -> None:
     steps, duration = meta.get("steps"), meta.get("duration")
     if isinstance(steps, list) and isinstance(duration, int):
-        minutes = [step.get("minutes") for step in steps if isinstance(step, dict)]
-        whole = all(isinstance(m, int) and not isinstance(m, bool) for m in minutes) and len(minutes) == len(steps)
-        if whole and sum(minutes) != duration:
+        found = [step.get("minutes") for step in steps if isinstance(step, dict)]
+        minutes = [m for m in found if isinstance(m, int) and not isinstance(m, bool)]
+        if len(minutes) == len(steps) and sum(minutes) != duration:
             checker.error(
                 "steps", f"les minutes du déroulé font {sum(minutes)} au total, mais duration vaut {duration}"
             )
@@ -377,7 +379,7 @@ def _check_placeholders(checker: _Checker, text: str, body_line: int) -> None:
     by_line = sorted((line, name) for name, line in checker.lines.items())
     for number, content in enumerate(text.splitlines(), start=1):
         for match in placeholder_pattern().finditer(content):
-            where = "corps"
+            where: str | None = "corps"
             if number < body_line:  # in the front matter: name the field declared on or above it
                 where = next((name for line, name in reversed(by_line) if line <= number), None)
             checker.error(where, f"texte provisoire « {match.group(1)} » à remplacer", number)

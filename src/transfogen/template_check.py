@@ -226,7 +226,7 @@ def _check_patterns(root: Path, problems: list[Problem]) -> None:
         _check_day(day, durations, problems)
 
 
-def _clock(value: str) -> int | None:
+def _clock(value: object) -> int | None:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value))
     return int(match[1]) * 60 + int(match[2]) if match else None
 

@@ -115,8 +115,8 @@ def timeline_svg(kit: dict) -> str:
         return x(day + timedelta(days=1))
 
     marks: list[str] = []
-    y = 40  # below the month axis
-    rows: list[tuple[str, int, int]] = []  # (label, top, height) for the labels and separators
+    y: float = 40  # below the month axis
+    rows: list[tuple[str, float, int]] = []  # (label, top, height) for the labels and separators
 
     # Phases: each band runs until the next phase starts, numbered like the legend.
     phases = _clip(kit, kit["phases"])

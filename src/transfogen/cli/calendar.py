@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -50,13 +51,13 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     with open_template(resolve_template(template)) as root:
         programme, rules = plan_with_rules(load_profile(profile), root)
     labels = calendar_formats.rule_labels(rules)
-    render = {
+    renderers: dict[str, Callable[..., str | bytes]] = {
         "text": calendar_formats.to_text,
         "json": calendar_formats.to_json,
         "ics": calendar_formats.to_ics,
         "csv": calendar_formats.to_csv,
-    }[fmt]
-    data = render(programme, labels)  # text and json are str; ics and csv are exact bytes (CRLF, BOM)
+    }
+    data = renderers[fmt](programme, labels)  # text and json are str; ics and csv are exact bytes (CRLF, BOM)
     if output is None:
         click.echo(data, nl=False)  # str is encoded for the terminal; bytes go out untouched
         return

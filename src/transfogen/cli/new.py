@@ -75,7 +75,7 @@ def ask_profile() -> dict:
     avoid = click.confirm("Éviter les vacances scolaires ?", default=True)
     residents = click.prompt("Nombre de résidents", type=click.IntRange(2, 6), default=3)
     ambassadors = click.prompt("Nombre d'ambassadeurs", type=click.IntRange(1, 60), default=20)
-    cases = []
+    cases: list[dict[str, str]] = []
     while len(cases) < 6:
         title = click.prompt(
             f"Cas pratique n°{len(cases) + 1} (vide pour terminer)", default="", show_default=False
