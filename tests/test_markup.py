@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transfogen.markup import find_raw_html, headings, render_inline, render_markdown, slugify, split_front_matter
+from transfogen.markup import find_raw_html, heading_id, headings, render_inline, render_markdown, split_front_matter
 
 
 def test_raw_html_is_escaped_not_executed():
@@ -42,8 +42,8 @@ def test_heading_ids_fold_accents_and_stay_unique():
 
 
 def test_slug_never_empty():
-    assert slugify("« ! »") == "section"
-    assert slugify("  Déroulé -- pas à pas ") == "deroule-pas-a-pas"
+    assert heading_id("« ! »") == "section"
+    assert heading_id("  Déroulé -- pas à pas ") == "deroule-pas-a-pas"
 
 
 def test_tables_have_header_cells():

@@ -6,12 +6,11 @@ French `_fr` twin for every date, so the cookiecutter skeleton needs no custom f
 
 from __future__ import annotations
 
-import calendar as monthcal
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from transfogen.fr import date_fr, jours, jours_fr, mois_fr
+from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
 from transfogen.model import Programme
 
 
@@ -31,10 +30,6 @@ class Labels:
 
 # French names of the kinds of `Programme.closures`.
 CLOSURE_KINDS = {"ferie": "Jour férié", "vacances": "Vacances scolaires", "blocage": "Période bloquée"}
-
-
-def _month_end(day: date) -> date:
-    return date(day.year, day.month, monthcal.monthrange(day.year, day.month)[1])
 
 
 def _date(key: str, value: date) -> dict[str, str]:
@@ -174,7 +169,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
                 **_date("date", e.date),
                 **_date("reserve_start", e.reserve_start),
                 # The L52-1 reserve runs to the end of the election's month.
-                **_date("reserve_end", _month_end(e.date)),
+                **_date("reserve_end", month_end(e.date)),
                 "source": e.source,
                 "confirmed": e.confirmed,
             }

@@ -1,7 +1,9 @@
-"""French wording of dates and durations, independent of the machine's locale."""
+"""French wording of dates and durations, independent of the machine's locale, and the month arithmetic
+the wording needs."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -23,6 +25,11 @@ MONTH_NAMES = (
 
 def _day(d: date) -> str:
     return "1er" if d.day == 1 else str(d.day)
+
+
+def month_end(d: date) -> date:
+    """The last day of the month of `d`."""
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
 def date_fr(d: date) -> str:

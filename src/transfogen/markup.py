@@ -14,7 +14,7 @@ _renderer: MarkdownIt | None = None
 _html_finder: MarkdownIt | None = None
 
 
-def slugify(title: str) -> str:
+def heading_id(title: str) -> str:
     """Heading id: accents folded, lower case, single dashes ("Conseils d'animation" -> "conseils-d-animation")."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
@@ -32,7 +32,7 @@ def _markdown() -> MarkdownIt:
         _renderer = (
             MarkdownIt("js-default", {"html": False})
             .use(front_matter_plugin)
-            .use(anchors_plugin, min_level=1, max_level=4, slug_func=slugify)
+            .use(anchors_plugin, min_level=1, max_level=4, slug_func=heading_id)
             # label=True wraps each checkbox and its text in a <label> (axe rule "label");
             # label_after would add random ids and break reproducible output.
             .use(tasklists_plugin, label=True)

@@ -7,12 +7,11 @@ patterns. Screen-reader users get the same content in the month-by-month table t
 
 from __future__ import annotations
 
-import calendar as monthcal
 import math
 from datetime import date, timedelta
 from html import escape
 
-from transfogen.fr import MONTH_NAMES
+from transfogen.fr import MONTH_NAMES, month_end
 
 WIDTH = 840  # viewBox units; the SVG scales to the width of its container
 LEFT = 128  # row labels live left of this
@@ -42,15 +41,11 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _month_end(day: date) -> date:
-    return date(day.year, day.month, monthcal.monthrange(day.year, day.month)[1])
-
-
 def _months(first: date, last: date) -> list[date]:
     months, day = [], first.replace(day=1)
     while day <= last:
         months.append(day)
-        day = _month_end(day) + timedelta(days=1)
+        day = month_end(day) + timedelta(days=1)
     return months
 
 
@@ -58,7 +53,7 @@ def _span(kit: dict) -> tuple[date, date]:
     """First and last day drawn: whole months, from the preparation to the last session."""
     starts = [_day(kit["program"]["start"])] + [_day(p["start"]) for p in kit["phases"]]
     ends = [_day(kit["program"]["end"])] + [_day(p["end"]) for p in kit["phases"]]
-    return min(starts).replace(day=1), _month_end(max(ends))
+    return min(starts).replace(day=1), month_end(max(ends))
 
 
 def _clip(kit: dict, items: list[dict], start: str = "start", end: str = "end") -> list[dict]:
@@ -212,7 +207,7 @@ def timeline_svg(kit: dict) -> str:
     # Month axis and grid, drawn under the marks.
     grid = []
     for month in _months(first, last):
-        left, right = x(month), x_end(_month_end(month))
+        left, right = x(month), x_end(month_end(month))
         grid.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{y}" stroke="#b7b0a6" stroke-width="0.6"/>')
         grid.append(_text((left + right) / 2, 17, MONTH_ABBR[month.month - 1], "middle", size=10))
         if month.month == 1 or month == first:
@@ -287,7 +282,7 @@ def timeline_table(kit: dict) -> str:
     first, last = _span(kit)
     rows = []
     for month in _months(first, last):
-        end = _month_end(month)
+        end = month_end(month)
 
         def within(item: dict, start: str = "start", stop: str = "end", first=month, last=end) -> bool:
             return _day(item[start]) <= last and _day(item[stop]) >= first
