@@ -8,6 +8,7 @@ patterns. Screen-reader users get the same content in the month-by-month table t
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
@@ -98,29 +99,29 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 11, 
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{bold}>{escape(text)}</text>'
 
 
-def timeline_svg(kit: dict) -> str:
-    """The frise as an inline <svg> element: months, phases, sessions, rituals, closures, reserve."""
-    first, last = _span(kit)
-    total = (last - first).days + 1
+@dataclass(frozen=True)
+class _Scale:
+    """Days to x coordinates: the programme's span over the drawing's width."""
 
-    def x(day: date) -> float:
-        return LEFT + (day - first).days / total * (RIGHT - LEFT)
+    first: date
+    last: date
 
-    def x_end(day: date) -> float:  # right edge of an inclusive last day
-        return x(day + timedelta(days=1))
+    def x(self, day: date) -> float:
+        return LEFT + (day - self.first).days / ((self.last - self.first).days + 1) * (RIGHT - LEFT)
 
-    marks: list[str] = []
-    y: float = 40  # below the month axis
-    rows: list[tuple[str, float, int]] = []  # (label, top, height) for the labels and separators
+    def x_end(self, day: date) -> float:  # right edge of an inclusive last day
+        return self.x(day + timedelta(days=1))
 
-    # Phases: each band runs until the next phase starts, numbered like the legend.
-    phases = _clip(kit, kit["phases"])
+
+def _phase_marks(scale: _Scale, phases: list[dict], y: float) -> list[str]:
+    """Each band runs until the next phase starts, numbered like the legend."""
+    marks = []
     for index, phase in enumerate(phases):
-        start = max(_day(phase["start"]), first)
+        start = max(_day(phase["start"]), scale.first)
         following = phases[index + 1] if index + 1 < len(phases) else None
         # The last band runs to the axis' end, so a one-session closing phase still shows its number.
-        end = _day(following["start"]) - timedelta(days=1) if following else last
-        left, right = x(start), x_end(max(end, start))
+        end = _day(following["start"]) - timedelta(days=1) if following else scale.last
+        left, right = scale.x(start), scale.x_end(max(end, start))
         label = f"{index + 1}. {phase['name']}"
         if not _fits(label, right - left):
             label = str(index + 1)
@@ -130,12 +131,14 @@ def timeline_svg(kit: dict) -> str:
             + _text((left + right) / 2, y + ROW / 2 + 4, label, "middle")
             + "</g>"
         )
-    rows.append(("Phases", y, ROW))
-    y += ROW
+    return marks
 
-    # Sessions: a bar over their days, their number above it; provisional dates are hollow.
-    for session in _clip(kit, kit["sessions"]):
-        left, right = x(_day(session["start"])), x_end(_day(session["end"]))
+
+def _session_marks(scale: _Scale, sessions: list[dict], y: float) -> list[str]:
+    """A bar over the session's days, its number above it; provisional dates are hollow."""
+    marks = []
+    for session in sessions:
+        left, right = scale.x(_day(session["start"])), scale.x_end(_day(session["end"]))
         right = max(right, left + 4)
         fill = (
             f'fill="#fff" stroke="{INK}" stroke-width="1.3" stroke-dasharray="2.5 1.5"'
@@ -147,46 +150,47 @@ def timeline_svg(kit: dict) -> str:
             + _text((left + right) / 2, y + 13, str(session["number"]), "middle", weight="600")
             + "</g>"
         )
-    rows.append(("Séances", y, ROW))
-    y += ROW
+    return marks
 
-    # Rituals: one symbol per event; events on nearby days stack in lanes.
-    shapes = _shapes(kit)
+
+def _ritual_marks(scale: _Scale, events: list[dict], shapes: dict[str, str], y: float) -> tuple[list[str], int]:
+    """One symbol per event; events on nearby days stack in lanes. Returns the marks and the row's height."""
     lanes: list[float] = []  # right-most x used in each lane
     placed = []
-    for event in sorted(_clip(kit, kit["events"]), key=lambda e: (e["start"], e["kind"])):
-        cx = x(_day(event["start"])) + (x_end(_day(event["start"])) - x(_day(event["start"]))) / 2
+    for event in sorted(events, key=lambda e: (e["start"], e["kind"])):
+        day = _day(event["start"])
+        cx = scale.x(day) + (scale.x_end(day) - scale.x(day)) / 2
         lane = next((i for i, used in enumerate(lanes) if cx - used >= 14), len(lanes))
         if lane == len(lanes):
             lanes.append(cx)
         lanes[lane] = cx
         placed.append((event, cx, lane))
-    height = max(1, len(lanes)) * 15 + 6
-    for event, cx, lane in placed:
-        marks.append(f'<g class="rituel" fill="{INK}">{_symbol(shapes[event["kind"]], cx, y + 11 + lane * 15)}</g>')
-    rows.append(("Rituels", y, height))
-    y += height
+    marks = [
+        f'<g class="rituel" fill="{INK}">{_symbol(shapes[event["kind"]], cx, y + 11 + lane * 15)}</g>'
+        for event, cx, lane in placed
+    ]
+    return marks, max(1, len(lanes)) * 15 + 6
 
-    # Closures: public holidays as strokes, school holidays and blackouts as patterned ranges.
-    for kind, label, pattern in CLOSURE_ROWS:
-        periods = [c for c in _clip(kit, kit.get("closures", [])) if c["kind"] == kind]
-        if not periods:
-            continue
-        for period in periods:
-            left = x(max(_day(period["start"]), first))
-            right = max(x_end(min(_day(period["end"]), last)), left + 2)
-            fill = f'fill="url(#{pattern})" stroke="{INK}" stroke-width="0.6"' if pattern else f'fill="{INK}"'
-            marks.append(
-                f'<rect class="{kind}" x="{left:.1f}" y="{y + 5}" width="{right - left:.1f}" height="{ROW - 10}" {fill}/>'
-            )
-        rows.append((label, y, ROW))
-        y += ROW
 
-    # The electoral reserve (art. L52-1): a hatched range, named when the name fits.
-    elections = _clip(kit, kit["elections"], "reserve_start", "reserve_end")
+def _closure_marks(scale: _Scale, kind: str, pattern: str | None, periods: list[dict], y: float) -> list[str]:
+    """Public holidays as strokes, school holidays and blackouts as patterned ranges."""
+    marks = []
+    for period in periods:
+        left = scale.x(max(_day(period["start"]), scale.first))
+        right = max(scale.x_end(min(_day(period["end"]), scale.last)), left + 2)
+        fill = f'fill="url(#{pattern})" stroke="{INK}" stroke-width="0.6"' if pattern else f'fill="{INK}"'
+        marks.append(
+            f'<rect class="{kind}" x="{left:.1f}" y="{y + 5}" width="{right - left:.1f}" height="{ROW - 10}" {fill}/>'
+        )
+    return marks
+
+
+def _reserve_marks(scale: _Scale, elections: list[dict], y: float) -> list[str]:
+    """The electoral reserve (art. L52-1): a hatched range, named when the name fits."""
+    marks = []
     for election in elections:
-        left = x(max(_day(election["reserve_start"]), first))
-        right = x_end(min(_day(election["reserve_end"]), last))
+        left = scale.x(max(_day(election["reserve_start"]), scale.first))
+        right = scale.x_end(min(_day(election["reserve_end"]), scale.last))
         marks.append(
             f'<g class="reserve"><rect x="{left:.1f}" y="{y + 4}" width="{right - left:.1f}" height="{ROW - 8}" '
             f'fill="url(#frise-hachures)" stroke="{INK}" stroke-width="0.8"/>'
@@ -200,50 +204,85 @@ def timeline_svg(kit: dict) -> str:
             )
             marks.append(_text((left + right) / 2, y + ROW / 2 + 4, name, "middle"))
         marks.append("</g>")
-    if elections:
-        rows.append(("Réserve électorale", y, ROW))
-        y += ROW
+    return marks
 
-    # Month axis and grid, drawn under the marks.
+
+def _grid(scale: _Scale, rows: list[tuple[str, float, int]], bottom: float) -> list[str]:
+    """The month axis and grid, the row separators and the row labels, drawn under the marks."""
     grid = []
-    for month in _months(first, last):
-        left, right = x(month), x_end(month_end(month))
-        grid.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{y}" stroke="#b7b0a6" stroke-width="0.6"/>')
+    for month in _months(scale.first, scale.last):
+        left, right = scale.x(month), scale.x_end(month_end(month))
+        grid.append(f'<line x1="{left:.1f}" y1="6" x2="{left:.1f}" y2="{bottom}" stroke="#b7b0a6" stroke-width="0.6"/>')
         grid.append(_text((left + right) / 2, 17, MONTH_ABBR[month.month - 1], "middle", size=10))
-        if month.month == 1 or month == first:
+        if month.month == 1 or month == scale.first:
             grid.append(_text(left + 2, 32, str(month.year), size=10, weight="600"))
-    grid.append(f'<line x1="{RIGHT}" y1="6" x2="{RIGHT}" y2="{y}" stroke="#b7b0a6" stroke-width="0.6"/>')
-    labels = [_text(4, top + height / 2 + 4, label, weight="600") for label, top, height in rows]
+    grid.append(f'<line x1="{RIGHT}" y1="6" x2="{RIGHT}" y2="{bottom}" stroke="#b7b0a6" stroke-width="0.6"/>')
     separators = [
         f'<line x1="4" y1="{top}" x2="{RIGHT}" y2="{top}" stroke="#b7b0a6" stroke-width="0.4"/>' for _, top, _ in rows
     ]
+    labels = [_text(4, top + height / 2 + 4, label, weight="600") for label, top, height in rows]
+    return grid + separators + labels
 
+
+_DEFS = (
+    "<defs>"
+    '<pattern id="frise-hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    f'<rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2"/></pattern>'
+    '<pattern id="frise-points" width="5" height="5" patternUnits="userSpaceOnUse">'
+    f'<rect width="5" height="5" fill="#e8e4dd"/><circle cx="2.5" cy="2.5" r="1" fill="{INK}"/></pattern>'
+    '<pattern id="frise-croisillons" width="7" height="7" patternUnits="userSpaceOnUse">'
+    f'<rect width="7" height="7" fill="#fff"/><path d="M0 0L7 7M7 0L0 7" stroke="{INK}" stroke-width="0.9"/></pattern>'
+    "</defs>"
+)
+
+
+def timeline_svg(kit: dict) -> str:
+    """The frise as an inline <svg> element: months, phases, sessions, rituals, closures, reserve."""
+    scale = _Scale(*_span(kit))
+    marks: list[str] = []
+    rows: list[tuple[str, float, int]] = []  # (label, top, height) for the labels and separators
+    y: float = 40  # below the month axis
+
+    phases = _clip(kit, kit["phases"])
+    marks += _phase_marks(scale, phases, y)
+    rows.append(("Phases", y, ROW))
+    y += ROW
+    marks += _session_marks(scale, _clip(kit, kit["sessions"]), y)
+    rows.append(("Séances", y, ROW))
+    y += ROW
+    shapes = _shapes(kit)
+    rituals, height = _ritual_marks(scale, _clip(kit, kit["events"]), shapes, y)
+    marks += rituals
+    rows.append(("Rituels", y, height))
+    y += height
+    for kind, label, pattern in CLOSURE_ROWS:
+        periods = [c for c in _clip(kit, kit.get("closures", [])) if c["kind"] == kind]
+        if periods:
+            marks += _closure_marks(scale, kind, pattern, periods, y)
+            rows.append((label, y, ROW))
+            y += ROW
+    elections = _clip(kit, kit["elections"], "reserve_start", "reserve_end")
+    if elections:
+        marks += _reserve_marks(scale, elections, y)
+        rows.append(("Réserve électorale", y, ROW))
+        y += ROW
+
+    under = _grid(scale, rows, y)
     legend, y = _legend(kit, phases, shapes, y + 14)
-    sessions = kit["sessions"]
     description = (
         f"Du {kit['program']['start_fr']} au {kit['program']['end_fr']} : {len(phases)} phases, "
-        f"{len(sessions)} séances, {len(kit['events'])} rituels"
+        f"{len(kit['sessions'])} séances, {len(kit['events'])} rituels"
         + (", et la réserve électorale" if elections else "")
         + ". Le tableau qui suit la frise donne le même contenu mois par mois."
-    )
-    defs = (
-        "<defs>"
-        '<pattern id="frise-hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2"/></pattern>'
-        '<pattern id="frise-points" width="5" height="5" patternUnits="userSpaceOnUse">'
-        f'<rect width="5" height="5" fill="#e8e4dd"/><circle cx="2.5" cy="2.5" r="1" fill="{INK}"/></pattern>'
-        '<pattern id="frise-croisillons" width="7" height="7" patternUnits="userSpaceOnUse">'
-        f'<rect width="7" height="7" fill="#fff"/><path d="M0 0L7 7M7 0L0 7" stroke="{INK}" stroke-width="0.9"/></pattern>'
-        "</defs>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="frise-svg" viewBox="0 0 {WIDTH} {y + 6}" role="img" aria-labelledby="frise-titre frise-desc" '
         f'font-family="system-ui, \'DejaVu Sans\', Arial, sans-serif" fill="{INK}">\n'
         f'<title id="frise-titre">Frise du programme de {escape(kit["collectivity"]["name"])}</title>\n'
         f'<desc id="frise-desc">{escape(description)}</desc>\n'
-        + defs
+        + _DEFS
         + "\n"
-        + "\n".join(grid + separators + labels + marks + legend)
+        + "\n".join(under + marks + legend)
         + "\n</svg>"
     )
 
