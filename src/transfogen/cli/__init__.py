@@ -43,6 +43,9 @@ def _register() -> None:
 
     for command in (new.new, calendar.calendar, render.render, export.export, templates.templates):
         main.add_command(command)
+    from transfogen.cli.profil import profil
+
+    main.add_command(profil)
     _french_help(main)
 
 
