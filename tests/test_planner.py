@@ -148,7 +148,7 @@ def test_summer_months_are_skipped_in_zone_b_when_school_holidays_are_avoided(ru
     programme = plan(profile("59", "B"), rules, facts)
     summer = [m for m in programme.skipped_months if m.month in (7, 8)]
     assert [(m.year, m.month) for m in summer] == [(2027, 7), (2027, 8)]
-    assert all("Vacances d'été" in m.reason for m in summer)
+    assert all("pause d'été" in m.reason for m in summer)
     calendar = FrenchCalendar("59", "B", facts)
     assert not [d for d in all_days(programme) if calendar.school_holiday(d)]
 
@@ -182,12 +182,14 @@ def test_a_region_gets_the_l52_1_reserve_before_the_2028_regional_election(rules
     for session in programme.sessions:
         in_reserve = date(2027, 9, 1) <= session.start <= date(2028, 3, 31)
         assert any("L52-1" in w for w in session.warnings) == in_reserve, session
-    public_in_reserve = [
-        e for e in programme.events if e.public and e.start <= date(2028, 3, 31) and e.start >= date(2027, 9, 1)
-    ]
-    assert public_in_reserve
-    assert all(any("Événement public en réserve électorale" in w for w in e.warnings) for e in public_in_reserve)
-    assert all(not e.warnings for e in programme.events if not e.public)
+    in_reserve = [e for e in programme.events if date(2027, 9, 1) <= e.start <= date(2028, 3, 31)]
+    # The restitutions that fall in the reserve are held internally, and the kit says so.
+    internal = [e for e in in_reserve if e.kind == "restitution"]
+    assert internal and not [e for e in in_reserve if e.public]
+    assert all("en interne" in e.title and "L52-1" in e.adjustment for e in internal)
+    # Their public presentation, with élus, comes after the election.
+    public = [e for e in programme.events if e.kind == "restitution" and e.public]
+    assert all(e.start > date(2028, 3, 31) for e in public)
 
 
 def test_a_commune_has_no_regional_reserve(rules, facts):
@@ -243,16 +245,35 @@ def test_sessions_after_the_published_school_calendar_are_provisional(rules, fac
     assert all(any("provisoires" in w for w in s.warnings) for s in programme.sessions if s.provisional)
 
 
-def test_ambassador_budget_follows_the_calendar_and_warns_past_the_lettre_de_mission(rules, facts):
+def test_ambassadors_attend_fewer_days_of_long_sessions_to_fit_the_lettre_de_mission(rules, facts):
     long_sessions = plan(profile(session_days=3), rules, facts)
     rule = next(b for b in rules.budgets if b.role == "ambassadeurs")
     budget = next(b for b in long_sessions.budgets if b.role == "ambassadeurs")
-    session_days = sum(len(s.days) for s in long_sessions.sessions)
-    assert budget.days == session_days * rule.per_session_day + len(long_sessions.sessions) * rule.per_session
+    attended = sum(len(s.ambassador_days) for s in long_sessions.sessions)
+    exchanges = len([e for e in long_sessions.events if e.kind == "inter-collectivites"])
+    assert (
+        budget.days == attended * rule.per_ambassador_day + len(long_sessions.sessions) * rule.per_session + exchanges
+    )
+    assert budget.days <= 40
+    assert attended < sum(len(s.days) for s in long_sessions.sessions)
+    for session in long_sessions.sessions:  # the last days of the session, at least two of them
+        assert session.ambassador_days == session.days[len(session.days) - len(session.ambassador_days) :]
+        assert len(session.ambassador_days) >= 2 or session.phase == "prefiguration"
+    assert not any("lettre de mission" in w for w in long_sessions.warnings)
+    assert any("les ambassadeurs ne viennent qu'aux derniers jours" in n for n in long_sessions.notes)
+
+
+def test_a_profile_that_forces_more_ambassador_time_gets_a_warning(rules, facts):
+    forced = plan(profile(session_days=5, months=36, avoid=False), rules, facts)
+    budget = next(b for b in forced.budgets if b.role == "ambassadeurs")
     assert budget.days > 40
-    assert any("lettre de mission" in w for w in long_sessions.warnings)
+    assert any("lettre de mission" in w and "le profil l'impose" in w for w in forced.warnings)
+
+
+def test_short_sessions_keep_every_day_for_the_ambassadors(rules, facts):
     short = plan(profile(session_days=2, months=15), rules, facts)
     assert next(b for b in short.budgets if b.role == "ambassadeurs").days <= 40
+    assert all(s.ambassador_days == s.days for s in short.sessions)
     assert not any("lettre de mission" in w for w in short.warnings)
 
 
@@ -261,7 +282,7 @@ def test_sessions_rotate_among_sites(rules, facts):
     assert [s.site for s in programme.sessions[:4]] == ["Toulouse", "Montpellier"] * 2
 
 
-def test_inter_collectivity_meetings_twice_a_year_only_with_a_network(rules, facts):
+def test_peer_exchanges_twice_a_year_with_the_network_or_as_learning_visits(rules, facts):
     with_network = plan(profile(network=["Réseau des labs"], avoid=False), rules, facts)
     meetings = [e for e in with_network.events if e.kind == "inter-collectivites"]
     first, last = with_network.sessions[0].start, with_network.sessions[-1].end
@@ -270,7 +291,9 @@ def test_inter_collectivity_meetings_twice_a_year_only_with_a_network(rules, fac
     assert all(first <= e.start <= last for e in meetings)  # never after the programme has ended
     session_days = set(all_days(with_network))
     assert all(e.start not in session_days and e.start.weekday() < 5 for e in meetings)
-    assert not [e for e in plan(profile(), rules, facts).events if e.kind == "inter-collectivites"]
+    assert all("Réseau des labs" in e.title for e in meetings)
+    visits = [e for e in plan(profile(), rules, facts).events if e.kind == "inter-collectivites"]
+    assert visits and all(e.title == "Voyage apprenant" for e in visits)
 
 
 def test_steering_committees_come_about_every_three_months(rules, facts):
@@ -311,6 +334,7 @@ def test_a_variant_template_reshapes_the_programme_without_python(rules, facts):
         case_plans=((2, ("cadrage", "test")), (3, ("cadrage", "immersion", "test"))),
         preferred_case_sessions=2,
         dedicated_share=0.0,
+        min_dedicated=0,
     )
     programme = plan(profile(start=date(2027, 1, 4), months=4, avoid=False, cases=["Guichet unique"]), short, facts)
     assert [s.phase for s in programme.sessions] == ["cas-pratiques"] * 3 + ["prefiguration"]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner_invariants import check_programme
 from transfogen.api import bundled_template_dir
 from transfogen.french_calendar import FrenchCalendar, load_calendar_facts
 from transfogen.model import KINDS, Case, Collectivity, Period, Profile, ProgramSettings
@@ -14,6 +15,7 @@ from transfogen.planner import plan
 from transfogen.rules import PHASE_IDS, load_rules
 
 RULES = load_rules(bundled_template_dir())
+RESIDENCE = load_rules(bundled_template_dir("residence"))
 FACTS = load_calendar_facts()
 
 # (department, school zone) pairs as a profile gives them: zones only where they apply.
@@ -56,6 +58,8 @@ def profiles(draw):
         weekdays=tuple(sorted(weekdays)),
         avoid_school_holidays=draw(st.booleans()),
         blackouts=tuple(draw(st.lists(periods(start), max_size=3))),
+        summer_break=draw(st.booleans()),
+        budget_vote_month=draw(st.one_of(st.none(), st.integers(1, 12))),
     )
     cases = tuple(Case(f"Cas d'essai {i}") for i in range(draw(st.integers(0, 5))))
     sites = tuple(draw(st.lists(st.sampled_from(["Mairie", "Médiathèque", "Tiers-lieu"]), max_size=3, unique=True)))
@@ -107,12 +111,13 @@ def test_plan_respects_every_calendar_rule(profile):
 
     assert [s.number for s in programme.sessions] == list(range(1, len(programme.sessions) + 1))
     assert [s.start for s in programme.sessions] == sorted(s.start for s in programme.sessions)
-    order = [PHASE_IDS.index(s.phase) for s in programme.sessions]
-    assert order == sorted(order), "phases in order"
     assert [p.id for p in programme.phases] == sorted((p.id for p in programme.phases), key=PHASE_IDS.index)
-
-    for case in {s.case for s in programme.sessions if s.case}:
-        length = len([s for s in programme.sessions if s.case == case])
-        assert RULES.min_case_sessions <= length <= RULES.max_case_sessions
     if programme.sessions:
         assert all(d.due < programme.sessions[0].start for d in programme.checklist)
+    check_programme(programme, RULES)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles())
+def test_a_residency_keeps_the_same_promises(profile):
+    check_programme(plan(profile, RESIDENCE, FACTS), RESIDENCE)

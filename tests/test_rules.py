@@ -29,6 +29,9 @@ def test_bundled_programme_has_the_shared_ids():
         "prototypage",
         "test",
         "restitution",
+        "cadrage-immersion",
+        "ideation-prototypage",
+        "test-restitution",
     ]
     assert [t.id for t in rules.lab_topics] == [
         "valeurs-charte",
@@ -36,10 +39,11 @@ def test_bundled_programme_has_the_shared_ids():
         "saisine",
         "offre-de-service",
         "equipe-lieu-budget",
+        "reseau-des-innovateurs",
         "carte-du-labo",
     ]
     assert (rules.min_case_sessions, rules.max_case_sessions) == (3, 6)
-    assert rules.case_plan(3) == ("cadrage", "synthese-ideation", "test")
+    assert rules.case_plan(3) == ("cadrage-immersion", "ideation-prototypage", "test-restitution")
     assert rules.case_plan(6)[-1] == "restitution"
     assert rules.mission_days == (35.0, 40.0)
     assert {b.role for b in rules.budgets} >= {"residents", "ambassadeurs", "agent-pilote"}
@@ -112,6 +116,7 @@ def test_a_variant_template_can_change_the_shape_without_python(data, tmp_path):
             case_plans={2: ["cadrage", "test"], 3: ["cadrage", "immersion", "test"]},
             preferred_case_sessions=2,
             launch_sessions=0,
+            arc=None,
         ),
     )
     (tmp_path / "programme.yaml").write_text(yaml.safe_dump(variant, allow_unicode=True), encoding="utf-8")
@@ -127,3 +132,19 @@ def test_titles_name_the_sessions_and_refuse_unknown_keys(data):
     data["titles"] = {"sesion": "Atelier {number}"}
     with pytest.raises(TemplateError, match=r"programme.yaml: titles.sesion: clé inconnue"):
         parse_rules(data, "programme.yaml")
+
+
+def test_every_case_plan_must_cover_the_whole_arc_in_order(data):
+    variant = broken(
+        data, lambda d: d["case_plans"].update({3: ["cadrage-immersion", "synthese-ideation", "test-restitution"]})
+    )
+    with pytest.raises(TemplateError, match=r"case_plans.3: les étapes couvertes .* doivent être celles de « arc »"):
+        parse_rules(variant, "programme.yaml")
+
+
+def test_the_rhythm_section_is_validated(data):
+    rules = parse_rules(data, "programme.yaml")
+    assert rules.rhythm.summer_break == ((7, 15), (8, 31)) and rules.rhythm.min_gap_days == 21
+    variant = broken(data, lambda d: d["rhythm"].update(summer_break={"from": "15/07", "to": "08-31"}))
+    with pytest.raises(TemplateError, match=r"rhythm.summer_break.from: jour au format MM-JJ"):
+        parse_rules(variant, "programme.yaml")

@@ -32,6 +32,20 @@ class Labels:
 CLOSURE_KINDS = {"ferie": "Jour férié", "vacances": "Vacances scolaires", "blocage": "Période bloquée"}
 
 
+def _budget_cycle(programme: Programme) -> dict[str, Any] | None:
+    cycle = programme.budget_cycle
+    if cycle is None:
+        return None
+    return {
+        "year": cycle.year,
+        **_date("debate_from", cycle.debate_from),
+        **_date("vote_by", cycle.vote_by),
+        "debate_source": cycle.debate_source,
+        "vote_source": cycle.vote_source,
+        "means_session": cycle.means_session,
+    }
+
+
 def _date(key: str, value: date) -> dict[str, str]:
     return {key: value.isoformat(), f"{key}_fr": date_fr(value)}
 
@@ -72,6 +86,13 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
                 "provisional": s.provisional,
                 "warnings": list(s.warnings),
                 "file": session_file(s.number),
+                "steps": list(s.steps),
+                "ambassador_days": [d.isoformat() for d in s.ambassador_days],
+                "ambassador_dates_fr": jours_fr(s.ambassador_days),
+                "prepares_exchange": s.prepares_exchange,
+                "debriefs_exchange": s.debriefs_exchange,
+                "lab_trial": s.lab_trial,
+                "decides_lab_means": s.decides_lab_means,
             }
         )
     events = [
@@ -86,6 +107,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "session": e.session,
             "public": e.public,
             "warnings": list(e.warnings),
+            "adjustment": e.adjustment,
         }
         for e in programme.events
     ]
@@ -128,7 +150,9 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "months": profile.program.months,
             "session_days": profile.program.session_days,
             "avoid_school_holidays": profile.program.avoid_school_holidays,
+            "summer_break": profile.program.summer_break,
         },
+        "budget_cycle": _budget_cycle(programme),
         "team": {"residents": profile.team.residents, "ambassadors": profile.team.ambassadors},
         "cases": case_entries,
         "sessions": sessions,

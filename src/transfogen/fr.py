@@ -70,8 +70,8 @@ def jours_fr(days: list[date] | tuple[date, ...]) -> str:
 
 
 def nombre_fr(value: float) -> str:
-    """2.5 → « 2,5 », 38.0 → « 38 »."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    """2.5 → « 2,5 », 0.25 → « 0,25 », 38.0 → « 38 »."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 

@@ -26,15 +26,40 @@ class ElectionFact:
 
 
 @dataclass(frozen=True)
+class BudgetDebate:
+    """How long before the budget vote a kind of collectivity may hold its budget debate (DOB)."""
+
+    kind: str
+    weeks_before: int
+    source: str
+
+
+@dataclass(frozen=True)
+class BudgetCalendar:
+    vote_deadline: tuple[int, int]  # (month, day): latest vote of the budget primitif
+    renewal_vote_deadline: tuple[int, int]  # the same in the year the assembly is renewed
+    vote_source: str
+    debates: tuple[BudgetDebate, ...]
+
+    def debate(self, kind: str) -> BudgetDebate | None:
+        return next((d for d in self.debates if d.kind == kind), None)
+
+
+@dataclass(frozen=True)
 class CalendarFacts:
     holiday_subdivisions: tuple[tuple[str, str], ...]  # department -> `holidays` subdivision
     school_published_until: date
     school_source: str
     reserve_source: str
     elections: tuple[ElectionFact, ...]
+    budget: BudgetCalendar | None = None
 
     def subdivision(self, department: str) -> str | None:
         return dict(self.holiday_subdivisions).get(department)
+
+    def renewal_year(self, kind: str, year: int) -> bool:
+        """True when an election renewing this kind of collectivity's assembly falls in `year`."""
+        return any(kind in e.kinds and e.date.year == year for e in self.elections)
 
 
 def reserve_start(day: date) -> date:
@@ -85,6 +110,50 @@ def parse_calendar_facts(data: object, path: str) -> CalendarFacts:
         school_source=str(school.get("source", "")),
         reserve_source=str(data.get("reserve_rule_source", "")),
         elections=tuple(sorted(elections, key=lambda e: e.date)),
+        budget=_budget_calendar(data.get("budget_calendar"), fail),
+    )
+
+
+def _month_day(value: object) -> tuple[int, int] | None:
+    """ "04-15" -> (4, 15); None when the text is not a valid MM-JJ day of a (leap) year."""
+    if not isinstance(value, str) or len(value) != 5 or value[2] != "-":
+        return None
+    try:
+        day = date(2000, int(value[:2]), int(value[3:]))
+    except ValueError:
+        return None
+    return day.month, day.day
+
+
+def _budget_calendar(data: object, fail) -> BudgetCalendar | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise fail("budget_calendar", "dictionnaire attendu")
+    deadlines: dict[str, tuple[int, int]] = {}
+    for key in ("vote_deadline", "renewal_vote_deadline"):
+        found = _month_day(data.get(key))
+        if found is None:
+            raise fail(f"budget_calendar.{key}", "jour au format MM-JJ attendu, par exemple « 04-15 »")
+        deadlines[key] = found
+    debates = []
+    for kind, item in (data.get("debate") or {}).items():
+        key = f"budget_calendar.debate.{kind}"
+        if kind not in KINDS:
+            raise fail(key, f"type de collectivité inconnu (connus : {', '.join(KINDS)})")
+        weeks = item.get("weeks_before") if isinstance(item, dict) else None
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 26:
+            raise fail(f"{key}.weeks_before", "nombre de semaines entre 1 et 26 attendu")
+        if not isinstance(item.get("source"), str) or not item["source"].strip():
+            raise fail(f"{key}.source", "texte attendu")
+        debates.append(BudgetDebate(str(kind), weeks, item["source"]))
+    if not isinstance(data.get("vote_source"), str) or not data["vote_source"].strip():
+        raise fail("budget_calendar.vote_source", "texte attendu")
+    return BudgetCalendar(
+        vote_deadline=deadlines["vote_deadline"],
+        renewal_vote_deadline=deadlines["renewal_vote_deadline"],
+        vote_source=data["vote_source"],
+        debates=tuple(sorted(debates, key=lambda d: d.kind)),
     )
 
 
@@ -114,6 +183,16 @@ def _school_holidays(zone: str):
     import holidays
 
     return holidays.country_holidays("FR", subdiv=f"Zone {zone}", categories=("school",), language="fr")
+
+
+@cache
+def _school_year_known(zone: str, first_year: int) -> bool:
+    """Whether the library lists any school holiday from September `first_year` to August after."""
+    school = _school_holidays(zone)
+    first, last = date(first_year, 9, 1), date(first_year + 1, 8, 31)
+    for year in (first_year, first_year + 1):
+        school.get(date(year, 1, 1))  # fills the year's days
+    return any(first <= day <= last for day in school)
 
 
 class FrenchCalendar:
@@ -148,6 +227,16 @@ class FrenchCalendar:
         if self._school is not None:
             return self._school.get(day)
         return None
+
+    def school_data_covers(self, day: date) -> bool:
+        """True when the zone's school holidays are known for the school year of `day`.
+
+        The `holidays` library has no school calendar before the 2017-2018 school year: for earlier
+        years it answers "no holidays", which must not be read as "no holidays to avoid".
+        """
+        if self._school is None:
+            return True
+        return _school_year_known(self.school_zone, day.year if day.month >= 9 else day.year - 1)
 
     def provisional(self, day: date) -> bool:
         """True when the zone's school holidays for `day` are extrapolated, not yet published."""

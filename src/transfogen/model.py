@@ -63,6 +63,8 @@ class ProgramSettings:
     avoid_school_holidays: bool = True
     blackouts: tuple[Period, ...] = ()
     school_holidays: tuple[Period, ...] = ()  # given by the user where zones do not apply
+    summer_break: bool = True  # no session day during the template's summer break
+    budget_vote_month: int | None = None  # month the assembly votes the budget primitif, if known
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,14 @@ class Session:
     site: str | None = None
     provisional: bool = False  # school holidays past the last published calendar
     warnings: tuple[str, ...] = ()
+    # The steps of the case's arc this session covers (a short case packs several in one session).
+    steps: tuple[str, ...] = ()
+    # The days the ambassadors attend (all the session's days unless their time budget forbids it).
+    ambassador_days: tuple[date, ...] = ()
+    prepares_exchange: bool = False  # the next peer exchange comes before the next session
+    debriefs_exchange: bool = False  # a peer exchange took place since the previous session
+    lab_trial: bool = False  # the case doubles as a trial run of the future lab's way of working
+    decides_lab_means: bool = False  # its steering committee decides the lab's team, place and budget
 
     @property
     def start(self) -> date:
@@ -118,6 +128,7 @@ class Event:
     session: int | None = None  # number of the session it is held in, if any
     public: bool = False  # a public event, subject to the electoral reserve
     warnings: tuple[str, ...] = ()
+    adjustment: str = ""  # what the planner changed about it and why (e.g. made internal), in French
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,18 @@ class Election:
 
 
 @dataclass(frozen=True)
+class BudgetCycle:
+    """The budget that funds the future lab's first year, and when its decisions are due."""
+
+    year: int
+    debate_from: date  # earliest day of the budget debate (DOB): the lab's means are decided before
+    vote_by: date  # the budget primitif is voted by this day
+    debate_source: str
+    vote_source: str
+    means_session: int | None = None  # the session whose committee decides the lab's means
+
+
+@dataclass(frozen=True)
 class Programme:
     profile: Profile
     sessions: tuple[Session, ...]
@@ -181,3 +204,4 @@ class Programme:
     closures: tuple[Period, ...] = ()
     warnings: tuple[str, ...] = ()  # programme-wide, in French
     notes: tuple[str, ...] = field(default=())  # informational, e.g. "school holidays not checked"
+    budget_cycle: BudgetCycle | None = None

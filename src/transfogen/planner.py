@@ -7,6 +7,7 @@ Pure domain code: no I/O, no Click. The programme's shape comes from `ProgrammeR
 from __future__ import annotations
 
 import calendar as monthcal
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from transfogen.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, nombre_fr
 from transfogen.french_calendar import CalendarFacts, FrenchCalendar
 from transfogen.model import (
+    BudgetCycle,
     Deadline,
     Election,
     Event,
@@ -25,7 +27,7 @@ from transfogen.model import (
     Session,
     SkippedMonth,
 )
-from transfogen.rules import ProgrammeRules
+from transfogen.rules import BudgetRule, ProgrammeRules, Rhythm
 
 ORDINALS = ("1er", "2e", "3e", "4e", "dernier")
 
@@ -38,6 +40,7 @@ class _Content:
     case: int | None = None
     stage: str | None = None
     lab_topic: str | None = None
+    lab_trial: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,18 @@ class _Window:
 
     def touches(self, first: date, last: date) -> bool:
         return first <= self.end and last >= self.start
+
+    @property
+    def span(self) -> str:
+        return f"du {date_fr(self.start)} au {date_fr(self.end)}"
+
+    @property
+    def name(self) -> str:
+        return self.election.name + ("" if self.election.confirmed else " (date non confirmée)")
+
+
+# Same-day events, in the order they happen: a case is restituted before the committee decides on it.
+_EVENT_ORDER = ("inter-collectivites", "restitution", "comite-pilotage", "cloture")
 
 
 def _months(start: date, count: int) -> list[tuple[int, int]]:
@@ -68,11 +83,23 @@ def _day_fr(day: date) -> str:
 class _Slots:
     """Finds each month's session slot, keeping a steady place in the month."""
 
-    def __init__(self, profile: Profile, cal: FrenchCalendar):
+    def __init__(self, profile: Profile, cal: FrenchCalendar, rhythm: Rhythm):
         self.settings = profile.program
         self.cal = cal
         self.check_school = self.settings.avoid_school_holidays and cal.checks_school_holidays
+        self.summer = rhythm.summer_break if self.settings.summer_break else None
         self._seen: dict[date, tuple[str, str] | None] = {}
+
+    def in_summer_break(self, day: date) -> bool:
+        if self.summer is None:
+            return False
+        first, last = self.summer
+        return first <= (day.month, day.day) <= last
+
+    def summer_label(self, year: int) -> str:
+        assert self.summer is not None
+        (m1, d1), (m2, d2) = self.summer
+        return f"pause d'été du {_day_fr(date(year, m1, d1))} au {_day_fr(date(year, m2, d2))}"
 
     def blocker(self, day: date) -> tuple[str, str] | None:
         """(kind, French label) of what forbids a session on `day`, or None when the day is free."""
@@ -93,6 +120,8 @@ class _Slots:
                     "" if period.start.year == period.end.year else f" {period.start.year}"
                 )
                 return ("blackout", f"{reason} du {first} au {_day_fr(period.end)} {period.end.year}")
+        if self.in_summer_break(day):
+            return ("summer", self.summer_label(day.year))
         if self.check_school:
             name = self.cal.school_holiday(day)
             if name:
@@ -122,7 +151,7 @@ class _Slots:
         """Why no slot exists this month, in French, naming what blocked it."""
         first = max(date(year, month, 1), self.settings.start)
         last = _month_end(year, month)
-        found: dict[str, list[str]] = {"school": [], "blackout": [], "holiday": []}
+        found: dict[str, list[str]] = {"summer": [], "school": [], "blackout": [], "holiday": []}
         free_days = 0
         day = first
         while day <= last:
@@ -135,7 +164,7 @@ class _Slots:
         length = self.settings.session_days
         slot = f"{jours(length)} consécutifs" if length > 1 else "un jour"
         prefix = f"le programme commence le {date_fr(self.settings.start)} ; " if first.day > 1 else ""
-        causes = []
+        causes = list(found["summer"])
         if found["school"]:
             causes.append(f"vacances scolaires ({enumeration(found['school'])})")
         if found["blackout"]:
@@ -168,8 +197,9 @@ def _target_day(year: int, month: int, position: tuple[int, int]) -> date:
     return day
 
 
-def _place_sessions(profile: Profile, slots: _Slots):
-    """One slot per month where possible, as close as possible to the first slot's position."""
+def _place_sessions(profile: Profile, slots: _Slots, rhythm: Rhythm):
+    """One slot per month where possible, as close as possible to the first slot's position, and
+    never less than `rhythm.min_gap_days` after the previous session: the rhythm stays monthly."""
     placed: list[tuple[date, ...]] = []
     skipped: list[SkippedMonth] = []
     position = None
@@ -178,6 +208,16 @@ def _place_sessions(profile: Profile, slots: _Slots):
         if not candidates:
             skipped.append(SkippedMonth(year, month, slots.skip_reason(year, month)))
             continue
+        if placed:
+            previous = placed[-1][0]
+            candidates = [days for days in candidates if (days[0] - previous).days >= rhythm.min_gap_days]
+            if not candidates:
+                reason = (
+                    f"Les créneaux libres du mois tombent moins de {rhythm.min_gap_days} jours après la séance du "
+                    f"{date_fr(previous)} : le rythme reste d'une séance par mois environ."
+                )
+                skipped.append(SkippedMonth(year, month, reason))
+                continue
         if position is None:
             first = candidates[0][0]
             position = (min((first.day - 1) // 7, 4), first.weekday())
@@ -186,67 +226,195 @@ def _place_sessions(profile: Profile, slots: _Slots):
     return placed, skipped, position
 
 
-def _allocate(count: int, rules: ProgrammeRules, named_cases: int):
+@dataclass(frozen=True)
+class _Allocation:
+    contents: list[_Content]
+    lengths: list[int]  # sessions of each planned case
+    warnings: list[str]
+
+
+def _share_sessions(middle: int, rules: ProgrammeRules, named_cases: int) -> tuple[list[int], int]:
+    """Case lengths and the number of dedicated lab sessions among `middle` sessions.
+
+    The lab gets `dedicated_share` of the programme, never less than `min_dedicated` when there is
+    room; the cases share the rest, each between the template's shortest and longest plan (fewer
+    cases, longer arcs). Named cases that cannot get their shortest plan are left out.
+    """
+    low, high = rules.min_case_sessions, rules.max_case_sessions
+    total = middle + rules.launch_sessions + rules.closing_sessions
+    wanted = min(middle, max(rules.min_dedicated, int(total * rules.dedicated_share + 0.5)))
+    floor = min(rules.min_dedicated, max(0, middle - low))
+    if named_cases:
+        cases = min(named_cases, (middle - floor) // low)
+        case_total = max(middle - wanted, cases * low)
+    else:
+        case_total = middle - wanted
+        if case_total < low:
+            case_total = low if middle >= low else 0
+        cases = 0
+        if case_total:
+            preferred = int(case_total / rules.preferred_case_sessions + 0.5)
+            cases = max(-(-case_total // high), min(preferred, case_total // low))
+    case_total = min(case_total, cases * high)
+    # The first case is the learning loop: it takes the extra sessions first.
+    lengths = [case_total // cases + (1 if i < case_total % cases else 0) for i in range(cases)] if cases else []
+    return lengths, middle - case_total
+
+
+def _interleave(lengths: list[int], dedicated: int, middle: int) -> list[int | None]:
+    """The middle of the programme as case numbers, with None for each dedicated lab session.
+
+    Dedicated sessions sit between cases in the second half, spread out, and before the last case
+    when there are several: that case then tries out the future lab's way of working.
+    """
+    if not lengths:
+        return [None] * dedicated
+    # Boundary b = after case b; allowed from the first case to the one before the last.
+    allowed = list(range(1, len(lengths))) or [len(lengths)]
+    ends = [sum(lengths[:b]) for b in range(len(lengths) + 1)]
+    half = middle / 2
+    chosen: list[int] = []
+    for j in range(dedicated):
+        target = half + (j + 0.5) * (middle - half) / dedicated
+        previous = chosen[-1] if chosen else allowed[0]
+        options = [b for b in allowed if b >= previous]
+        chosen.append(min(options, key=lambda b: (abs(ends[b] + len(chosen) - target), b)))
+    sequence: list[int | None] = []
+    for case, length in enumerate(lengths, start=1):
+        sequence += [case] * length
+        sequence += [None] * chosen.count(case)
+    return sequence
+
+
+def _allocate(count: int, rules: ProgrammeRules, profile: Profile) -> _Allocation:
     """Share `count` sessions between launch, cases, dedicated lab sessions and closing."""
     warnings: list[str] = []
     launch = min(rules.launch_sessions, count)
     closing = min(rules.closing_sessions, count - launch)
     middle = count - launch - closing
-    dedicated = min(middle, int(count * rules.dedicated_share + 0.5))
-    low, high = rules.min_case_sessions, rules.max_case_sessions
-    if named_cases:  # the profile's own cases come before dedicated lab sessions
-        dedicated = max(0, min(dedicated, middle - named_cases * low))
-    case_total = middle - dedicated
-    if case_total < low:
-        case_total = low if middle >= low else 0
-        dedicated = middle - case_total
-    if named_cases:
-        cases = min(named_cases, case_total // low)
-    elif case_total:
-        wanted = int(case_total / rules.preferred_case_sessions + 0.5)
-        cases = max(-(-case_total // high), min(wanted, case_total // low))
-    else:
-        cases = 0
-    if cases * high < case_total:  # fewer named cases than sessions: the rest goes to the lab
-        dedicated += case_total - cases * high
-        case_total = cases * high
-    lengths = [case_total // cases + (1 if i < case_total % cases else 0) for i in range(cases)] if cases else []
+    named = len(profile.cases)
+    lengths, dedicated = _share_sessions(middle, rules, named)
+    if named > len(lengths) and count:
+        dropped = [f"« {case.title} »" for case in profile.cases[len(lengths) :]]
+        low = rules.min_case_sessions
+        warnings.append(
+            f"Trop peu de séances pour les {named} cas pratiques du profil : {nombre_fr(len(lengths))} "
+            f"{'peuvent' if len(lengths) > 1 else 'peut'} tenir (un cas demande au moins {low} séances, "
+            f"du cadrage à la restitution, et {nombre_fr(dedicated)} séances restent au futur labo) ; "
+            f"{enumeration(dropped)} {'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'}. "
+            "Allongez le programme ou retirez des cas."
+        )
 
+    sequence = _interleave(lengths, dedicated, middle)
+    trial = len(lengths) if len(lengths) > 1 and dedicated and sequence[-1] == len(lengths) else None
+    stages: dict[int, list[str]] = {case: list(rules.case_plan(n)) for case, n in enumerate(lengths, start=1)}
     contents = [_Content("lancement")] * launch
-    for number, length in enumerate(lengths, start=1):
-        contents += [_Content("cas-pratiques", number, stage) for stage in rules.case_plan(length)]
-    contents += [_Content("prefiguration")] * dedicated + [_Content("cloture")] * closing
-
-    # Lab blocks: case sessions past `blocks_from`, then every dedicated and closing session.
-    lab_slots = [
-        i
-        for i, content in enumerate(contents)
-        if content.phase in ("prefiguration", "cloture")
-        or (content.phase == "cas-pratiques" and i >= rules.blocks_from * count)
-    ]
-    topics = rules.lab_topics
-    used = set()
-    for j, i in enumerate(lab_slots):
-        topic = topics[j * len(topics) // len(lab_slots)]
-        used.add(topic.id)
-        c = contents[i]
-        contents[i] = _Content(c.phase, c.case, c.stage, topic.id)
-    missing = [t.name for t in topics if t.id not in used]
+    for case in sequence:
+        if case is None:
+            contents.append(_Content("prefiguration"))
+        else:
+            contents.append(_Content("cas-pratiques", case, stages[case].pop(0), lab_trial=case == trial))
+    contents += [_Content("cloture")] * closing
+    contents = _lab_topics(contents, rules, count)
+    missing = [t.name for t in rules.lab_topics if t.id not in {c.lab_topic for c in contents}]
     if missing and count:
         warnings.append(
             "Trop peu de séances pour tous les thèmes du labo : "
             f"{enumeration(missing)} {'n’ont' if len(missing) > 1 else 'n’a'} pas de séance ; "
             "prévoyez-les en comité de pilotage."
         )
-    return contents, lengths, warnings
+    return _Allocation(contents, lengths, warnings)
+
+
+def _lab_topics(contents: list[_Content], rules: ProgrammeRules, count: int) -> list[_Content]:
+    """Give each dedicated session a topic of its own, then spread the other topics over the lab
+    blocks of case sessions in the second half and over the closing session."""
+    topics = [t.id for t in rules.lab_topics]
+    dedicated = [i for i, c in enumerate(contents) if c.phase == "prefiguration"]
+    priority = [t for t in rules.dedicated_topics if t in topics] + [
+        t for t in topics if t not in rules.dedicated_topics
+    ]
+    own = sorted(priority[: len(dedicated)], key=topics.index)
+    own += [topics[j % len(topics)] for j in range(len(dedicated) - len(own))]
+    result = list(contents)
+    for i, topic in zip(dedicated, own, strict=True):
+        result[i] = replace(result[i], lab_topic=topic)
+    blocks = [
+        i
+        for i, c in enumerate(contents)
+        if c.phase == "cloture" or (c.phase == "cas-pratiques" and i >= rules.blocks_from * count)
+    ]
+    rest = [t for t in topics if t not in own] or topics
+    for j, i in enumerate(blocks):
+        result[i] = replace(result[i], lab_topic=rest[j * len(rest) // len(blocks)])
+    return result
+
+
+def _budget_cycle(profile: Profile, facts: CalendarFacts, placed: list[tuple[date, ...]]) -> BudgetCycle | None:
+    """The budget that funds the future lab's first year: the first whose debate (DOB) opens in the
+    programme's second half or later, so that the group has worked on the lab before it is decided."""
+    kind = profile.collectivity.kind
+    calendar = facts.budget
+    debate = calendar.debate(kind) if calendar else None
+    if calendar is None or debate is None or not placed:
+        return None
+    middle = placed[len(placed) // 2][0]
+    vote_month = profile.program.budget_vote_month
+    for year in range(middle.year, middle.year + 3):
+        if vote_month:
+            # A vote in the autumn or winter is for the next year's budget.
+            vote_year = year - 1 if vote_month >= 7 else year
+            vote_by = _month_end(vote_year, vote_month)
+            debate_from = date(vote_year, vote_month, 1) - timedelta(weeks=debate.weeks_before)
+            source = f"{calendar.vote_source} ; mois de vote donné par le profil"
+        else:
+            month, day = calendar.renewal_vote_deadline if facts.renewal_year(kind, year) else calendar.vote_deadline
+            vote_by = date(year, month, day)
+            debate_from = vote_by - timedelta(weeks=debate.weeks_before)
+            source = calendar.vote_source
+        if debate_from >= middle:
+            return BudgetCycle(year, debate_from, vote_by, debate.source, source)
+    return None
+
+
+def _place_means_decision(
+    contents: list[_Content], placed: list[tuple[date, ...]], rules: ProgrammeRules, cycle: BudgetCycle | None
+) -> tuple[list[_Content], int | None]:
+    """Move the lab-means topic to the last session that ends before the budget debate opens, when
+    its place in the plan would come too late; return the index of the deciding session."""
+    means = rules.means_topic
+    holders = [i for i, c in enumerate(contents) if c.lab_topic == means]
+    if not means or not holders:
+        return contents, None
+    # A dedicated session decides better than a lab block; the last one holding the topic otherwise.
+    current = next((i for i in holders if contents[i].phase == "prefiguration"), holders[-1])
+    if cycle is None or placed[current][-1] < cycle.debate_from:
+        return contents, current
+    half = len(contents) // 2
+    earlier = [
+        i
+        for i in range(half, current)
+        if placed[i][-1] < cycle.debate_from and contents[i].phase in ("cas-pratiques", "prefiguration")
+    ]
+    if not earlier:
+        return contents, None
+    # Prefer a dedicated session, then the latest case session; it takes the topic as its lab block.
+    target = max(earlier, key=lambda i: (contents[i].phase == "prefiguration", i))
+    result = list(contents)
+    result[target] = replace(contents[target], lab_topic=means)
+    if contents[target].lab_topic:  # the two sessions swap topics
+        result[current] = replace(contents[current], lab_topic=contents[target].lab_topic)
+    return result, target
 
 
 def _session(number: int, days, content: _Content, profile: Profile, rules: ProgrammeRules) -> Session:
     topic = rules.topic_name(content.lab_topic) if content.lab_topic else ""
     prefix = rules.session_title.replace("{number}", str(number))
+    steps: tuple[str, ...] = ()
     if content.phase == "cas-pratiques":
-        assert content.case is not None and content.stage is not None  # set for every case session
+        assert content.case is not None and content.stage is not None
         stage = rules.stage_name(content.stage)
+        steps = rules.steps(content.stage)
         title = f"{prefix} — " + rules.case_session_title.replace("{case}", str(content.case)).replace(
             "{stage}", stage[:1].lower() + stage[1:]
         )
@@ -254,6 +422,8 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
             focus = profile.cases[content.case - 1].title
         else:
             focus = f"Cas pratique n°{content.case}, dont le sujet est choisi par le comité de pilotage"
+        if content.lab_trial:
+            focus += " ; dernier cas, mené comme un essai du futur labo"
         if topic:
             focus += f" ; bloc labo : {topic}"
     else:
@@ -271,60 +441,117 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
         stage=content.stage,
         lab_topic=content.lab_topic,
         site=sites[(number - 1) % len(sites)] if sites else None,
+        steps=steps,
+        ambassador_days=tuple(days),
+        lab_trial=content.lab_trial,
     )
 
 
-def _rituals(sessions, lengths, profile: Profile, rules: ProgrammeRules, slots: _Slots) -> list[Event]:
-    events: list[Event] = []
-    start_index = profile.program.start.year * 12 + profile.program.start.month - 1
-
+def _steering_committees(sessions: list[Session], rules: ProgrammeRules, start: date) -> list[Event]:
+    """About every `every_months`, in a session; a due committee waits one session for a case's
+    restitution (it then has results to decide on); the lab-means session always holds one."""
     copil = rules.ritual("comite-pilotage")
-    if copil and copil.every_months:
-        due, number = copil.every_months, 0
-        # Not in the closing session: the closing event already gathers the direction.
-        for session in (s for s in sessions if s.phase != "cloture"):
-            if session.start.year * 12 + session.start.month - 1 - start_index >= due:
-                number += 1
-                events.append(_held_in(copil, session, f"{copil.name} n°{number}"))
-                due = session.start.year * 12 + session.start.month - 1 - start_index + copil.every_months
+    if not copil or not copil.every_months:
+        return []
 
+    def month(day: date) -> int:
+        return day.year * 12 + day.month - 1 - (start.year * 12 + start.month - 1)
+
+    ends = {max(s.number for s in sessions if s.case == case) for case in {s.case for s in sessions if s.case}}
+    # Not in the closing session, whose event already gathers the direction, unless it decides the means.
+    candidates = [s for s in sessions if s.phase != "cloture" or s.decides_lab_means]
+    chosen: list[Session] = []
+    due = copil.every_months
+    for index, session in enumerate(candidates):
+        if session.decides_lab_means:
+            chosen.append(session)
+            due = month(session.start) + copil.every_months
+        elif month(session.start) >= due:
+            # A case ends within the next two sessions: the committee meets there, with results.
+            following = [s.number for s in candidates[index + 1 : index + 3]]
+            if session.number not in ends and any(number in ends for number in following):
+                continue
+            chosen.append(session)
+            due = month(session.start) + copil.every_months
+    events = []
+    for number, session in enumerate(chosen, start=1):
+        title = f"{copil.name} n°{number}"
+        if session.decides_lab_means:
+            title += " : décision sur les moyens du futur labo"
+        events.append(_held_in(copil, session, title))
+    return events
+
+
+def _peer_exchanges(sessions: list[Session], profile: Profile, rules: ProgrammeRules, slots: _Slots) -> list[Event]:
+    """The network's meetings, or a learning visit when no network is named: twice a year on a free
+    allowed day between two sessions, and at least once in any programme of two sessions or more."""
+    meeting = rules.ritual("inter-collectivites")
+    if not meeting or len(sessions) < 2:
+        return []
+    network = profile.collectivity.network
+    if network:
+        title, description = f"{meeting.name} ({enumeration(list(network))})", meeting.description
+    else:
+        title = meeting.alone_name or meeting.name
+        description = meeting.alone_description or meeting.description
+    taken = {day for session in sessions for day in session.days}
+
+    def free_day(day: date, last: date) -> date | None:
+        while day <= last and (day in taken or slots.blocker(day) is not None):
+            day += timedelta(days=1)
+        return day if day <= last else None
+
+    days = []
+    for year, month in _months(profile.program.start, profile.program.months):
+        if month in meeting.months:
+            day = free_day(date(year, month, meeting.from_day), _month_end(year, month))
+            # Only while the programme runs, and with a session before and after to prepare and debrief it.
+            if day and sessions[0].end < day < sessions[-1].start:
+                days.append(day)
+    if not days:  # a short programme: one exchange between the two middle sessions
+        middle = len(sessions) // 2
+        day = free_day(sessions[middle - 1].end + timedelta(days=1), sessions[middle].start - timedelta(days=1))
+        days = [day] if day else []
+    return [
+        Event(kind=meeting.kind, start=day, end=day, title=title, description=description, public=meeting.public)
+        for day in days
+    ]
+
+
+def _rituals(sessions: list[Session], profile: Profile, rules: ProgrammeRules, slots: _Slots) -> list[Event]:
+    events = _steering_committees(sessions, rules, profile.program.start)
     restitution = rules.ritual("restitution")
     if restitution:
-        for case in range(1, len(lengths) + 1):
+        for case in sorted({s.case for s in sessions if s.case}):
             last_session = [s for s in sessions if s.case == case][-1]
             title = f"{restitution.name} n°{case}"
             if case <= len(profile.cases):  # a case still to be chosen has no subject to name yet
                 title += f" : {profile.cases[case - 1].title}"
             events.append(_held_in(restitution, last_session, title))
-
-    meeting = rules.ritual("inter-collectivites")
-    network = profile.collectivity.network
-    if meeting and network and sessions:
-        taken = {day for session in sessions for day in session.days}
-        for year, month in _months(profile.program.start, profile.program.months):
-            if month not in meeting.months:
-                continue
-            day = date(year, month, meeting.from_day)
-            while day.month == month and (day in taken or slots.blocker(day) is not None):
-                day += timedelta(days=1)
-            # Only while the programme runs: between the first and the last session.
-            if day.month == month and sessions[0].start <= day <= sessions[-1].end:
-                events.append(
-                    Event(
-                        kind=meeting.kind,
-                        start=day,
-                        end=day,
-                        title=f"{meeting.name} ({enumeration(list(network))})",
-                        description=meeting.description,
-                        public=meeting.public,
-                    )
-                )
-
+    events += _peer_exchanges(sessions, profile, rules, slots)
     closing = rules.ritual("cloture")
     closing_sessions = [s for s in sessions if s.phase == "cloture"]
     if closing and closing_sessions:
         events.append(_held_in(closing, closing_sessions[-1], closing.name))
-    return sorted(events, key=lambda e: (e.start, e.kind))
+    return _in_order(events)
+
+
+def _in_order(events: list[Event]) -> list[Event]:
+    rank = {kind: i for i, kind in enumerate(_EVENT_ORDER)}
+    return sorted(events, key=lambda e: (e.start, rank.get(e.kind, len(rank)), e.title))
+
+
+def _mark_exchanges(sessions: list[Session], events: list[Event]) -> list[Session]:
+    """The session before each peer exchange prepares it; the session after debriefs it."""
+    result = list(sessions)
+    for event in (e for e in events if e.kind == "inter-collectivites"):
+        before = [i for i, s in enumerate(result) if s.end < event.start]
+        after = [i for i, s in enumerate(result) if s.start > event.end]
+        if before:
+            result[before[-1]] = replace(result[before[-1]], prepares_exchange=True)
+        if after:
+            result[after[0]] = replace(result[after[0]], debriefs_exchange=True)
+    return result
 
 
 def _held_in(ritual, session: Session, title: str) -> Event:
@@ -339,31 +566,158 @@ def _held_in(ritual, session: Session, title: str) -> Event:
     )
 
 
-def _budgets(sessions, events, rules: ProgrammeRules) -> list[RoleBudget]:
+def _electoral_reserve(
+    windows: list[_Window], sessions: list[Session], events: list[Event], slots: _Slots
+) -> tuple[list[Session], list[Event], list[str]]:
+    """Apply art. L52-1: no public event with élus inside a reserve. A case restitution is held
+    internally and its public presentation moves to the first free day after the election; the
+    closing event is held internally. Each change is written on the event."""
+    sessions, events, warnings = list(sessions), list(events), []
+    last_day = sessions[-1].end if sessions else None
+    for window in windows:
+        hit = 0
+        for i, session in enumerate(sessions):
+            if window.touches(session.start, session.end):
+                hit += 1
+                sessions[i] = _with(
+                    session,
+                    warning=(
+                        f"Réserve électorale (art. L52-1) avant les {window.name} : aucune communication "
+                        "valorisant l'action de la collectivité autour de cette séance."
+                    ),
+                )
+        for i, event in enumerate(list(events)):
+            if not (event.public and window.touches(event.start, event.end)):
+                continue
+            internal = f"Tenue en interne, sans élus ni communication publique : réserve électorale des {window.name}, {window.span} (article L52-1 du code électoral)."
+            if event.kind == "restitution":
+                day = _first_free_day(window.end + timedelta(days=1), last_day, sessions, slots)
+                if day:
+                    internal += f" La présentation publique du cas, avec les élus, a lieu le {date_fr(day)}."
+                    events.append(
+                        Event(
+                            kind=event.kind,
+                            start=day,
+                            end=day,
+                            title=event.title.replace("Restitution", "Présentation publique", 1)
+                            if event.title.startswith("Restitution")
+                            else f"Présentation publique — {event.title}",
+                            description=event.description,
+                            public=True,
+                            adjustment=f"Reportée après les {window.name} : la restitution du {date_fr(event.start)} tombait en réserve électorale.",
+                        )
+                    )
+                else:
+                    internal += " La présentation publique du cas, avec les élus, est à organiser après le scrutin."
+            else:
+                internal += " La présentation publique, avec les élus, est à organiser après le scrutin."
+            events[i] = replace(event, public=False, title=f"{event.title} (en interne)", adjustment=internal)
+        if hit:
+            sessions_word = "séance tombe" if hit == 1 else "séances tombent"
+            warnings.append(
+                f"{hit} {sessions_word} pendant la réserve électorale des {window.name}, {window.span} (article L52-1 du "
+                "code électoral) : les restitutions et l'événement public qui y tombent se tiennent en interne, sans "
+                "élus ni communication qui valorise l'action de la collectivité ; le programme dit lesquels."
+            )
+    return sessions, _in_order(events), warnings
+
+
+def _first_free_day(first: date, last: date | None, sessions: list[Session], slots: _Slots) -> date | None:
+    taken = {day for session in sessions for day in session.days}
+    day = first
+    while last is not None and day <= last:
+        if day not in taken and slots.blocker(day) is None:
+            return day
+        day += timedelta(days=1)
+    return None
+
+
+def _ambassador_rule(rules: ProgrammeRules) -> BudgetRule | None:
+    return next((b for b in rules.budgets if b.role == "ambassadeurs"), None)
+
+
+def _budget_days(rule: BudgetRule, sessions: list[Session], events: list[Event]) -> float:
+    counts = Counter(event.kind for event in events)
+    return (
+        rule.per_session_day * sum(len(s.days) for s in sessions)
+        + rule.per_ambassador_day * sum(len(s.ambassador_days) for s in sessions)
+        + rule.per_session * len(sessions)
+        + sum(days * counts[kind] for kind, days in rule.per_ritual)
+        + rule.fixed
+    )
+
+
+def _ambassador_attendance(
+    sessions: list[Session], events: list[Event], rules: ProgrammeRules
+) -> tuple[list[Session], list[str]]:
+    """Fit the ambassadors' time into the lettre de mission by construction: in long sessions they
+    come for the last days only (the first day gathers the résidents and the owning service).
+
+    Sessions keep at least two days; launch and closing sessions keep every day unless that is not
+    enough, and dedicated lab sessions then go down to one. A warning remains only when even that exceeds the lettre de mission.
+    """
+    rule = _ambassador_rule(rules)
+    if rule is None or not rule.per_ambassador_day:
+        return sessions, []
+    high = rules.mission_days[1]
+    attend = {s.number: len(s.days) for s in sessions}
+    kept = [s for s in sessions if len(s.days) > 1]
+    floors = [
+        {s.number: len(s.days) if s.phase in ("lancement", "cloture") else 2 for s in kept},
+        {s.number: 1 if s.phase == "prefiguration" else 2 for s in kept},
+    ]
+
+    def total() -> float:
+        shaped = [replace(s, ambassador_days=s.days[len(s.days) - attend[s.number] :]) for s in sessions]
+        return _budget_days(rule, shaped, events)
+
+    for floor in floors:
+        while total() > high:
+            # The session the ambassadors attend longest gives a day; the earliest first, so that
+            # the later cases, which the ambassadors lead, keep their days.
+            reducible = [s for s in kept if attend[s.number] > floor[s.number]]
+            if not reducible:
+                break
+            session = max(reducible, key=lambda s: (attend[s.number], -s.number))
+            attend[session.number] -= 1
+    result = [replace(s, ambassador_days=s.days[len(s.days) - attend[s.number] :]) for s in sessions]
+    warnings = []
+    days = _budget_days(rule, result, events)
+    if days > high:
+        low = rules.mission_days[0]
+        warnings.append(
+            f"Chaque ambassadeur y consacre {jours(days)}, plus que les {nombre_fr(low)} à {nombre_fr(high)} "
+            f"jours d'une lettre de mission, même en ne venant qu'à une partie des jours de séance : le profil "
+            f"l'impose ({len(sessions)} séances de {jours(len(sessions[0].days))}). Raccourcissez le programme "
+            "ou les séances, ou élargissez les lettres de mission."
+        )
+    return result, warnings
+
+
+def _budgets(sessions: list[Session], events: list[Event], rules: ProgrammeRules) -> list[RoleBudget]:
     session_days = sum(len(s.days) for s in sessions)
-    counts: dict[str, int] = {}
-    for event in events:
-        counts[event.kind] = counts.get(event.kind, 0) + 1
+    ambassador_days = sum(len(s.ambassador_days) for s in sessions)
+    counts = Counter(event.kind for event in events)
     budgets = []
     for rule in rules.budgets:
         parts = []
-        total = 0.0
         if rule.per_session_day:
-            total += rule.per_session_day * session_days
             parts.append(f"{jours(session_days)} de séance × {nombre_fr(rule.per_session_day)}")
+        if rule.per_ambassador_day:
+            parts.append(
+                f"{jours(ambassador_days)} de séance avec les ambassadeurs × {nombre_fr(rule.per_ambassador_day)}"
+            )
         if rule.per_session:
-            total += rule.per_session * len(sessions)
             parts.append(f"{len(sessions)} séances × {nombre_fr(rule.per_session)} (préparation et suites)")
         for kind, days in rule.per_ritual:
-            if counts.get(kind):
-                total += days * counts[kind]
+            if counts[kind]:
                 ritual = rules.ritual(kind)
                 label = ritual.name if ritual else kind
                 parts.append(f"{counts[kind]} × {label.lower()} × {nombre_fr(days)}")
         if rule.fixed:
-            total += rule.fixed
             parts.append(f"{jours(rule.fixed)} fixes")
-        budgets.append(RoleBudget(rule.role, round(total, 1), " + ".join(parts) or "aucun temps prévu"))
+        total = round(_budget_days(rule, sessions, events), 2)
+        budgets.append(RoleBudget(rule.role, total, " + ".join(parts) or "aucun temps prévu"))
     return budgets
 
 
@@ -395,154 +749,64 @@ def _apply_shape(profile: Profile, rules: ProgrammeRules) -> tuple[Profile, list
 
 def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Programme:
     """Plan the whole programme for `profile`; deterministic, no I/O."""
-    profile, shape_notes = _apply_shape(profile, rules)
-    settings = profile.program
-    who = profile.collectivity
+    profile, notes = _apply_shape(profile, rules)
+    settings, who = profile.program, profile.collectivity
     cal = FrenchCalendar(who.department, who.school_zone, facts, settings.school_holidays)
-    slots = _Slots(profile, cal)
-    months = _months(settings.start, settings.months)
-    programme_end = _month_end(*months[-1])
+    slots = _Slots(profile, cal, rules.rhythm)
+    programme_end = _month_end(*_months(settings.start, settings.months)[-1])
     warnings: list[str] = []
-    notes: list[str] = shape_notes
 
-    placed, skipped, position = _place_sessions(profile, slots)
-    contents, lengths, allocation_warnings = _allocate(len(placed), rules, len(profile.cases))
+    placed, skipped, position = _place_sessions(profile, slots, rules.rhythm)
+    allocation = _allocate(len(placed), rules, profile)
+    cycle = _budget_cycle(profile, facts, placed)
+    contents, means_index = _place_means_decision(allocation.contents, placed, rules, cycle)
     sessions = [
-        _session(i, days, c, profile, rules) for i, (days, c) in enumerate(zip(placed, contents, strict=False), 1)
+        _session(i, days, content, profile, rules)
+        for i, (days, content) in enumerate(zip(placed, contents, strict=True), start=1)
     ]
-
-    if len(profile.cases) > len(lengths) and sessions:
-        dropped = [f"« {case.title} »" for case in profile.cases[len(lengths) :]]
-        warnings.append(
-            f"Trop peu de séances pour tous les cas pratiques : {enumeration(dropped)} "
-            f"{'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'} "
-            f"(un cas demande au moins {rules.min_case_sessions} séance{'s' if rules.min_case_sessions > 1 else ''})."
-        )
-    if not profile.cases and lengths:
-        notes.append(
-            f"Le profil ne nomme aucun cas pratique : les {len(lengths)} cas prévus sont à choisir par le "
-            "comité de pilotage, le premier avant la première séance."
-        )
-    warnings += allocation_warnings
+    if means_index is not None:
+        sessions[means_index] = replace(sessions[means_index], decides_lab_means=True)
+    warnings += allocation.warnings
+    notes += _allocation_notes(profile, allocation, sessions, position)
     if len(sessions) < 3:
         warnings.append(
             f"Seulement {len(sessions)} séance(s) possible(s) sur {settings.months} mois : "
             "allongez la durée, autorisez plus de jours de la semaine ou réduisez les périodes bloquées."
         )
-    if position and len(sessions) > 1:
-        occurrence, weekday = position
-        notes.append(
-            f"Les séances sont calées, autant que le calendrier le permet, sur le {ORDINALS[occurrence]} "
-            f"{WEEKDAY_NAMES[weekday]} du mois : les agendas peuvent être bloqués à l'avance."
-        )
+    sessions, calendar_notes, calendar_warnings = _school_calendar(sessions, profile, cal, facts, slots)
+    notes += calendar_notes
+    warnings += calendar_warnings
+    if settings.summer_break and rules.rhythm.summer_break is None:
+        pass  # the template promises no summer break: nothing to say
+    elif not settings.summer_break and rules.rhythm.summer_break:
+        notes.append("Le profil renonce à la pause d'été : des séances peuvent tomber de mi-juillet à fin août.")
 
-    if settings.avoid_school_holidays and not cal.checks_school_holidays:
-        notes.append(
-            "Vacances scolaires non vérifiées : la collectivité ne relève d'aucune zone A, B ou C "
-            "et le profil ne donne pas ses périodes de vacances (school_holidays)."
-        )
-
-    # Dates past the last published school calendar may still move.
-    published = facts.school_published_until
-    if slots.check_school and cal.provisional(programme_end):
-        for i, session in enumerate(sessions):
-            if any(cal.provisional(day) for day in session.days):
-                sessions[i] = _with(
-                    session,
-                    provisional=True,
-                    warning=(f"Dates provisoires : le calendrier scolaire officiel s'arrête au {date_fr(published)}."),
-                )
-        if any(s.provisional for s in sessions):
-            notes.append(
-                f"Les vacances scolaires après le {date_fr(published)} sont extrapolées : les séances "
-                f"concernées sont provisoires (source : {facts.school_source})."
-            )
-
-    events = _rituals(sessions, lengths, profile, rules, slots)
+    events = _rituals(sessions, profile, rules, slots)
+    sessions = _mark_exchanges(sessions, events)
 
     # Electoral reserve (art. L52-1) for the elections that concern this kind of collectivity.
-    first_day = settings.start
     windows = [_Window(e, e.reserve_start, _month_end(e.date.year, e.date.month)) for e in cal.elections_for(who.kind)]
-    windows = [w for w in windows if w.touches(first_day, programme_end)]
-    for window in windows:
-        span = f"du {date_fr(window.start)} au {date_fr(window.end)}"
-        name = window.election.name + ("" if window.election.confirmed else " (date non confirmée)")
-        hit = 0
-        for i, session in enumerate(sessions):
-            if window.touches(session.start, session.end):
-                hit += 1
-                sessions[i] = _with(
-                    session,
-                    warning=(
-                        f"Réserve électorale (art. L52-1) avant les {name} : aucune communication "
-                        "valorisant l'action de la collectivité autour de cette séance."
-                    ),
-                )
-        for i, event in enumerate(events):
-            if event.public and window.touches(event.start, event.end):
-                events[i] = replace(
-                    event,
-                    warnings=event.warnings
-                    + (
-                        f"Événement public en réserve électorale (art. L52-1) avant les {name}, {span} : "
-                        "le déplacer hors de cette période, ou le tenir sans élus ni promotion de la collectivité.",
-                    ),
-                )
-        if hit:
-            sessions_word = "séance tombe" if hit == 1 else "séances tombent"
-            warnings.append(
-                f"{hit} {sessions_word} pendant la réserve électorale des {name}, {span} (article L52-1 du "
-                "code électoral) : pendant cette période, pas de restitution publique avec les élus ni de "
-                "communication qui valorise l'action de la collectivité."
-            )
-    for fact in facts.elections:
-        if not fact.kinds and first_day <= fact.date <= programme_end:
-            notes.append(
-                f"{fact.name}{'' if fact.confirmed else ' (date non confirmée)'} : hors réserve L52-1 "
-                "pour la collectivité, mais l'agenda des élus et des services en sera chargé."
-            )
+    windows = [w for w in windows if w.touches(settings.start, programme_end)]
+    sessions, events, reserve_warnings = _electoral_reserve(windows, sessions, events, slots)
+    warnings += reserve_warnings
+    notes += _other_elections(facts, settings.start, programme_end)
 
-    budgets = _budgets(sessions, events, rules)
-    low, high = rules.mission_days
-    for budget in budgets:
-        if budget.role == "ambassadeurs" and budget.days > high:
-            warnings.append(
-                f"Chaque ambassadeur y consacre {jours(budget.days)}, plus que les {nombre_fr(low)} à "
-                f"{nombre_fr(high)} jours d'une lettre de mission : raccourcissez les séances ou "
-                "élargissez les lettres de mission."
-            )
+    sessions, attendance_warnings = _ambassador_attendance(sessions, events, rules)
+    warnings += attendance_warnings
+    notes += _attendance_notes(sessions)
+    if cycle is not None:
+        cycle = replace(cycle, means_session=sessions[means_index].number if means_index is not None else None)
+        notes.append(_budget_note(cycle, sessions))
 
-    reference = sessions[0].start if sessions else settings.start
-    checklist = sorted(
-        (
-            Deadline(reference - timedelta(weeks=item.weeks_before), item.title, item.owner, item.detail)
-            for item in rules.checklist
-        ),
-        key=lambda d: d.due,
-    )
-    phases = []
-    if sessions:
-        prep = rules.phase("preparation")
-        phases.append(
-            PhaseSpan(prep.id, prep.name, checklist[0].due if checklist else reference, reference - timedelta(days=1))
-        )
-        for phase in rules.phases[1:]:
-            numbers = tuple(s.number for s in sessions if s.phase == phase.id)
-            if numbers:
-                phases.append(
-                    PhaseSpan(
-                        phase.id, phase.name, sessions[numbers[0] - 1].start, sessions[numbers[-1] - 1].end, numbers
-                    )
-                )
-
+    checklist = _checklist(sessions, rules, settings.start)
     return Programme(
         profile=profile,
         sessions=tuple(sessions),
         events=tuple(events),
         skipped_months=tuple(skipped),
-        phases=tuple(phases),
-        checklist=tuple(checklist),
-        budgets=tuple(budgets),
+        phases=_phases(sessions, rules, checklist),
+        checklist=checklist,
+        budgets=tuple(_budgets(sessions, events, rules)),
         elections=tuple(w.election for w in windows),
         # From the month the preparation starts, as the frise shows it.
         closures=_closures(
@@ -550,7 +814,145 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         ),
         warnings=tuple(warnings),
         notes=tuple(notes),
+        budget_cycle=cycle,
     )
+
+
+def _allocation_notes(profile: Profile, allocation: _Allocation, sessions: list[Session], position) -> list[str]:
+    notes = []
+    if not profile.cases and allocation.lengths:
+        notes.append(
+            f"Le profil ne nomme aucun cas pratique : les {len(allocation.lengths)} cas prévus sont à choisir par le "
+            "comité de pilotage, le premier avant la première séance."
+        )
+    if position and len(sessions) > 1:
+        occurrence, weekday = position
+        notes.append(
+            f"Les séances sont calées, autant que le calendrier le permet, sur le {ORDINALS[occurrence]} "
+            f"{WEEKDAY_NAMES[weekday]} du mois : les agendas peuvent être bloqués à l'avance."
+        )
+    trial = next((s.case for s in sessions if s.lab_trial), None)
+    if trial:
+        notes.append(
+            f"Le cas n°{trial}, le dernier, vient après les séances consacrées au futur labo : il se mène comme "
+            "un essai de sa façon de travailler (saisine, offre de service, rôle des contributeurs)."
+        )
+    return notes
+
+
+def _school_calendar(
+    sessions: list[Session], profile: Profile, cal: FrenchCalendar, facts: CalendarFacts, slots: _Slots
+) -> tuple[list[Session], list[str], list[str]]:
+    """Say where school holidays could not be checked: no zone, no data for past school years, or
+    dates past the last published calendar (provisional sessions)."""
+    settings = profile.program
+    notes: list[str] = []
+    warnings: list[str] = []
+    if not settings.avoid_school_holidays:
+        return sessions, notes, warnings
+    if not cal.checks_school_holidays:
+        notes.append(
+            "Vacances scolaires non vérifiées : la collectivité ne relève d'aucune zone A, B ou C "
+            "et le profil ne donne pas ses périodes de vacances (school_holidays)."
+        )
+        return sessions, notes, warnings
+    result = list(sessions)
+    if not settings.school_holidays:
+        unknown = [i for i, s in enumerate(result) if not all(cal.school_data_covers(d) for d in s.days)]
+        for i in unknown:
+            result[i] = _with(
+                result[i],
+                warning="Vacances scolaires non vérifiées : le calendrier de la zone n'est pas connu pour ces dates.",
+            )
+        if unknown:
+            numbers = enumeration([str(result[i].number) for i in unknown])
+            warnings.append(
+                f"Vacances scolaires non vérifiées pour {'les séances' if len(unknown) > 1 else 'la séance'} {numbers} : "
+                "transfogen ne connaît pas le calendrier scolaire de la zone avant l'année 2017-2018. Donnez les "
+                "périodes de vacances dans le profil (program.school_holidays) ou vérifiez ces dates à la main."
+            )
+    published = facts.school_published_until
+    if slots.check_school:
+        provisional = [i for i, s in enumerate(result) if any(cal.provisional(d) for d in s.days)]
+        for i in provisional:
+            result[i] = _with(
+                result[i],
+                provisional=True,
+                warning=f"Dates provisoires : le calendrier scolaire officiel s'arrête au {date_fr(published)}.",
+            )
+        if provisional:
+            notes.append(
+                f"Les vacances scolaires après le {date_fr(published)} sont extrapolées : les séances "
+                f"concernées sont provisoires (source : {facts.school_source})."
+            )
+    return result, notes, warnings
+
+
+def _other_elections(facts: CalendarFacts, first: date, last: date) -> list[str]:
+    return [
+        f"{fact.name}{'' if fact.confirmed else ' (date non confirmée)'} : hors réserve L52-1 "
+        "pour la collectivité, mais l'agenda des élus et des services en sera chargé."
+        for fact in facts.elections
+        if not fact.kinds and first <= fact.date <= last
+    ]
+
+
+def _attendance_notes(sessions: list[Session]) -> list[str]:
+    partial = [s for s in sessions if len(s.ambassador_days) < len(s.days)]
+    if not partial:
+        return []
+    numbers = enumeration([str(s.number) for s in partial])
+    return [
+        f"Pour tenir dans la lettre de mission, les ambassadeurs ne viennent qu'aux derniers jours des séances "
+        f"{numbers} : le premier jour réunit les résidents, l'agent pilote et le service porteur (préparation, "
+        "terrain, mise au propre)."
+    ]
+
+
+def _budget_note(cycle: BudgetCycle, sessions: list[Session]) -> str:
+    means = next((s for s in sessions if s.number == cycle.means_session), None)
+    timing = (
+        f"Les moyens du futur labo (équipe, lieu, budget) sont décidés au comité de pilotage de la séance "
+        f"{means.number} ({date_fr(means.end)}), "
+        if means
+        else "Aucune séance de la seconde moitié ne précède ce débat : les moyens du futur labo passeront par "
+        "une décision modificative, "
+    )
+    return (
+        f"{timing}avant le débat d'orientation budgétaire du budget {cycle.year}, qui peut se tenir dès le "
+        f"{_day_fr(cycle.debate_from)} {cycle.debate_from.year} ({cycle.debate_source}), et le vote du budget "
+        f"primitif, au plus tard le {_day_fr(cycle.vote_by)} {cycle.vote_by.year} ({cycle.vote_source})."
+    )
+
+
+def _checklist(sessions: list[Session], rules: ProgrammeRules, start: date) -> tuple[Deadline, ...]:
+    reference = sessions[0].start if sessions else start
+    return tuple(
+        sorted(
+            (
+                Deadline(reference - timedelta(weeks=item.weeks_before), item.title, item.owner, item.detail)
+                for item in rules.checklist
+            ),
+            key=lambda d: d.due,
+        )
+    )
+
+
+def _phases(sessions: list[Session], rules: ProgrammeRules, checklist: tuple[Deadline, ...]) -> tuple[PhaseSpan, ...]:
+    if not sessions:
+        return ()
+    reference = sessions[0].start
+    prep = rules.phase("preparation")
+    phases = [
+        PhaseSpan(prep.id, prep.name, checklist[0].due if checklist else reference, reference - timedelta(days=1))
+    ]
+    for phase in rules.phases[1:]:
+        numbers = tuple(s.number for s in sessions if s.phase == phase.id)
+        if numbers:
+            phases.append(
+                PhaseSpan(phase.id, phase.name, sessions[numbers[0] - 1].start, sessions[numbers[-1] - 1].end, numbers)
+            )
+    return tuple(phases)
 
 
 def _with(session: Session, provisional: bool | None = None, warning: str = "") -> Session:

@@ -54,6 +54,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "avoid_school_holidays",
         "blackouts",
         "school_holidays",
+        "summer_break",
+        "budget_vote_month",
     ),
     "team": ("residents", "ambassadors"),
     "case": ("title", "service"),
@@ -285,6 +287,10 @@ class _Reader:
             avoid_school_holidays=avoid,
             blackouts=self.periods(items.get("blackouts"), "program.blackouts"),
             school_holidays=self.periods(items.get("school_holidays"), "program.school_holidays"),
+            # Planning promises the profile may opt out of, or facts it may give.
+            summer_break=self.boolean(items.get("summer_break"), "program.summer_break", True),
+            budget_vote_month=self.integer(items.get("budget_vote_month"), "program.budget_vote_month", 0, 1, 12)
+            or None,
         )
 
     def weekdays(self, entry, session_days: int) -> tuple[int, ...]:

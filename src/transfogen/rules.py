@@ -5,7 +5,9 @@ parsed and validated from a template's `programme.yaml`, so that a contributor e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.model import WEEKDAYS
@@ -30,6 +32,7 @@ class Named:
 
     id: str
     name: str
+    covers: tuple[str, ...] = ()  # a case stage: the steps of the arc it covers (default: its own id)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class RitualRule:
     every_months: int = 0  # comite-pilotage: held in a session about every N months
     months: tuple[int, ...] = ()  # inter-collectivites: calendar months it is held in
     from_day: int = 1  # inter-collectivites: earliest day of the month
+    # inter-collectivites without a network in the profile: a learning visit instead.
+    alone_name: str = ""
+    alone_description: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class BudgetRule:
     per_session: float
     per_ritual: tuple[tuple[str, float], ...]
     fixed: float
+    per_ambassador_day: float = 0.0  # days per session day the ambassadors attend
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,14 @@ class ProgrammeShape:
     months: int | None = None
     session_days: int | None = None
     weekdays: tuple[int, ...] | None = None  # date.weekday() numbers
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The programme's promises on its calendar."""
+
+    summer_break: tuple[tuple[int, int], tuple[int, int]] | None = None  # ((month, day), (month, day))
+    min_gap_days: int = 0  # between the starts of two sessions
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,11 @@ class ProgrammeRules:
     # How sessions are named: "{number}" is the session's number; "{case}" the case's, "{stage}" its stage.
     session_title: str = "Séance {number}"
     case_session_title: str = "Cas n°{case} : {stage}"
+    rhythm: Rhythm = Rhythm()
+    arc: tuple[str, ...] = ()  # the steps every case goes through, in order
+    min_dedicated: int = 0  # dedicated lab sessions kept even when cases compete for sessions
+    dedicated_topics: tuple[str, ...] = ()  # lab topics that deserve a whole session, by priority
+    means_topic: str = ""  # the lab topic whose decisions must precede the budget debate
 
     def phase(self, phase_id: str) -> PhaseRule:
         return next(p for p in self.phases if p.id == phase_id)
@@ -107,6 +127,11 @@ class ProgrammeRules:
 
     def case_plan(self, sessions: int) -> tuple[str, ...]:
         return dict(self.case_plans)[sessions]
+
+    def steps(self, stage_id: str) -> tuple[str, ...]:
+        """The steps of the arc a case stage covers."""
+        stage = next(s for s in self.case_stages if s.id == stage_id)
+        return stage.covers or (stage.id,)
 
     @property
     def min_case_sessions(self) -> int:
@@ -160,7 +185,10 @@ def _named(read: _Reader, data: dict, key: str, expected: tuple[str, ...] | None
     for index, item in enumerate(read.items(data.get(key), key)):
         where = f"{key}[{index}]"
         item = read.mapping(item, where)
-        items.append(Named(read.text(item, "id", where), read.text(item, "name", where)))
+        covers = item.get("covers", [])
+        if not isinstance(covers, list) or any(not isinstance(c, str) or not c for c in covers):
+            raise read.fail(f"{where}.covers", "liste d'étapes attendue")
+        items.append(Named(read.text(item, "id", where), read.text(item, "name", where), tuple(covers)))
     ids = [item.id for item in items]
     if len(set(ids)) != len(ids):
         raise read.fail(key, "identifiant en double")
@@ -169,7 +197,7 @@ def _named(read: _Reader, data: dict, key: str, expected: tuple[str, ...] | None
     return tuple(items)
 
 
-def _titles(read: _Reader, data: dict) -> dict[str, str]:
+def _titles(read: _Reader, data: dict) -> dict[str, Any]:
     """The optional `titles:` section: how sessions are named (a residency has immersions)."""
     if data.get("titles") is None:
         return {}
@@ -204,6 +232,46 @@ def _shape(read: _Reader, data: dict) -> ProgrammeShape:
         session_days=read.integer(shape, "session_days", "shape", 1, 5) if "session_days" in shape else None,
         weekdays=weekdays,
     )
+
+
+def _rhythm(read: _Reader, data: dict) -> Rhythm:
+    """The optional `rhythm:` section: summer break and spacing of sessions."""
+    if data.get("rhythm") is None:
+        return Rhythm()
+    rhythm = read.mapping(data["rhythm"], "rhythm")
+    unknown = sorted(set(map(str, rhythm)) - {"summer_break", "min_gap_days"})
+    if unknown:
+        raise read.fail(f"rhythm.{unknown[0]}", "clé inconnue (connues : summer_break, min_gap_days)")
+    summer = None
+    if rhythm.get("summer_break") is not None:
+        item = read.mapping(rhythm["summer_break"], "rhythm.summer_break")
+        ends = []
+        for key in ("from", "to"):
+            value = item.get(key)
+            try:
+                day = date(2001, int(str(value)[:2]), int(str(value)[3:])) if len(str(value)) == 5 else None
+            except ValueError:
+                day = None
+            if day is None or str(value)[2] != "-":
+                raise read.fail(f"rhythm.summer_break.{key}", "jour au format MM-JJ attendu, par exemple « 07-15 »")
+            ends.append((day.month, day.day))
+        if ends[1] < ends[0]:
+            raise read.fail("rhythm.summer_break", "« to » doit suivre « from » dans la même année")
+        summer = (ends[0], ends[1])
+    return Rhythm(summer, read.integer(rhythm, "min_gap_days", "rhythm", 0, 31, 0))
+
+
+def _check_arc(read: _Reader, arc: tuple[str, ...], stages: tuple[Named, ...], plans) -> None:
+    """Every case plan covers the whole arc, in its order: no case tests what it never built."""
+    covers = {s.id: s.covers or (s.id,) for s in stages}
+    for size, stage_list in plans:
+        steps = [step for stage in stage_list for step in covers[stage]]
+        if steps != list(arc):
+            raise read.fail(
+                f"case_plans.{size}",
+                f"les étapes couvertes ({', '.join(steps)}) doivent être celles de « arc », dans l'ordre : "
+                + ", ".join(arc),
+            )
 
 
 def parse_rules(data: dict, path: str) -> ProgrammeRules:
@@ -249,6 +317,14 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
     if not plans or [size for size, _ in plans] != list(range(plans[0][0], plans[-1][0] + 1)):
         raise read.fail("case_plans", "les tailles de cas doivent se suivre (par exemple 3, 4, 5, 6)")
 
+    arc: tuple[str, ...] = ()
+    if data.get("arc") is not None:
+        arc = tuple(read.items(data["arc"], "arc"))
+        if any(not isinstance(step, str) for step in arc) or len(set(arc)) != len(arc):
+            raise read.fail("arc", "liste d'étapes distinctes attendue")
+        _check_arc(read, arc, stages, plans)
+
+    lab_topics = _named(read, data, "lab_topics", None)
     prefiguration = read.mapping(data.get("prefiguration"), "prefiguration")
     rituals_data = read.mapping(data.get("rituals"), "rituals")
     rituals = []
@@ -271,6 +347,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
                 every_months=read.integer(item, "every_months", where, 0, 36, 0),
                 months=tuple(sorted(set(months))),
                 from_day=read.integer(item, "from_day", where, 1, 28, 1),
+                **_alone(read, item, where),
             )
         )
 
@@ -304,6 +381,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
                 per_session=read.number(item, "per_session", where, 0, 10, 0),
                 per_ritual=tuple(sorted((str(k), float(v)) for k, v in per_ritual.items())),
                 fixed=read.number(item, "fixed", where, 0, 365, 0),
+                per_ambassador_day=read.number(item, "per_ambassador_day", where, 0, 5, 0),
             )
         )
 
@@ -325,7 +403,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         preferred_case_sessions=read.integer(
             data, "preferred_case_sessions", "", plans[0][0], plans[-1][0], plans[0][0]
         ),
-        lab_topics=_named(read, data, "lab_topics", None),
+        lab_topics=lab_topics,
         dedicated_share=read.number(prefiguration, "dedicated_share", "prefiguration", 0, 1),
         blocks_from=read.number(prefiguration, "blocks_from", "prefiguration", 0, 1),
         rituals=tuple(rituals),
@@ -334,7 +412,36 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         mission_days=(float(mission[0]), float(mission[1])),
         shape=_shape(read, data),
         **_titles(read, data),
+        rhythm=_rhythm(read, data),
+        arc=arc,
+        **_prefiguration(read, prefiguration, lab_topics),
     )
+
+
+def _alone(read: _Reader, item: dict, where: str) -> dict[str, str]:
+    """The optional `without_network` of a ritual: its name and description when no network is named."""
+    if item.get("without_network") is None:
+        return {}
+    alone = read.mapping(item["without_network"], f"{where}.without_network")
+    return {
+        "alone_name": read.text(alone, "name", f"{where}.without_network"),
+        "alone_description": read.text(alone, "description", f"{where}.without_network"),
+    }
+
+
+def _prefiguration(read: _Reader, data: dict, topics: tuple[Named, ...]) -> dict[str, Any]:
+    ids = {t.id for t in topics}
+    dedicated = data.get("dedicated_topics", [])
+    if not isinstance(dedicated, list) or any(t not in ids for t in dedicated):
+        raise read.fail("prefiguration.dedicated_topics", f"thèmes du labo attendus parmi : {', '.join(sorted(ids))}")
+    means = data.get("means_topic", "")
+    if means and means not in ids:
+        raise read.fail("prefiguration.means_topic", f"thème du labo attendu parmi : {', '.join(sorted(ids))}")
+    return {
+        "min_dedicated": read.integer(data, "min_dedicated", "prefiguration", 0, 12, 0),
+        "dedicated_topics": tuple(dedicated),
+        "means_topic": str(means),
+    }
 
 
 def load_rules(template_dir: str | Path) -> ProgrammeRules:
