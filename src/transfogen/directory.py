@@ -247,16 +247,31 @@ class UnservedTerritoryError(TransfogenError):
     """The collectivity lies in an overseas collectivity whose calendar transfogen does not know."""
 
 
+def unserved_department(code: str) -> str | None:
+    """Why transfogen cannot plan for this department code, or None.
+
+    Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, French Polynesia, New
+    Caledonia (the source's `com` zone): public holidays, school terms and elections follow their own
+    rules there, which transfogen's calendar does not hold yet; a kit would be planned on wrong dates.
+    """
+    row = directory()._departments.get(code)
+    if row is None or row[2] != "com":
+        return None
+    return (
+        f"{row[0]} : le calendrier de transfogen ne couvre pas encore cette collectivité d'outre-mer "
+        "(jours fériés, vacances scolaires et élections y suivent leurs propres règles)"
+    )
+
+
+def check_department_served(code: str) -> None:
+    reason = unserved_department(code)
+    if reason:
+        raise UnservedTerritoryError(reason)
+
+
 def check_served(entry: Collectivity) -> None:
-    """Refuse a collectivity of Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna,
-    French Polynesia or New Caledonia: public holidays, school terms and elections follow their own rules
-    there, which transfogen's calendar does not hold yet; a kit would be planned on wrong dates."""
-    if entry.overseas_collectivity:
-        where = entry.name if entry.name == entry.department_name else f"{entry.name} ({entry.department_name})"
-        raise UnservedTerritoryError(
-            f"{where} : le calendrier de transfogen ne couvre pas encore cette collectivité d'outre-mer "
-            "(jours fériés, vacances scolaires et élections y suivent leurs propres règles)"
-        )
+    """Refuse a collectivity of an overseas territory the calendar cannot serve (`unserved_department`)."""
+    check_department_served(entry.department)
 
 
 @functools.cache

@@ -246,7 +246,14 @@ def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
 
 
 def build_kit(
-    programme: Programme, template: Template, rules: Any, profile_text: str, work: Path, *, trust: bool = False
+    programme: Programme,
+    template: Template,
+    rules: Any,
+    profile_text: str,
+    work: Path,
+    *,
+    trust: bool = False,
+    site: bool = True,
 ) -> Path:
     """Build the whole kit inside `work` and return its folder (not yet at its destination)."""
     from transfogen.site import build_site
@@ -268,7 +275,8 @@ def build_kit(
     )
     # The data behind the kit, for the exports and for anyone who wants to build on it.
     _write(kit / STATE_DIR / CONTEXT_FILE, json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    build_site(kit, context)
+    if site:
+        build_site(kit, context)
     return kit
 
 

@@ -43,8 +43,10 @@ def _register() -> None:
 
     for command in (new.new, calendar.calendar, render.render, export.export, templates.templates):
         main.add_command(command)
+    from transfogen.cli.batch import batch
     from transfogen.cli.profil import profil
 
+    main.add_command(batch)
     main.add_command(profil)
     _french_help(main)
 
