@@ -1,12 +1,49 @@
-"""Shared fixtures. Kept light: heavy imports happen inside the fixtures that need them."""
+"""Shared fixtures. Kept light: heavy imports happen inside the fixtures that need them.
+
+Two session-wide rules live here:
+- the session has its own temporary folder: TMPDIR points inside it (for the product, pytest's tmp_path
+  and every child process), so a job that cleans the system temp folder cannot pull files from under a test;
+- under TRANSFOGEN_REQUIRE_CHECKERS=1 (CI) a skipped test is a failed test, whatever skipped it
+  (require_or_skip, skipif, importorskip): CI cannot pass by not running something.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from checkers import REQUIRE_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
+_SESSION_TMP: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before pytest computes its own base temp folder (lazily, from tempfile.gettempdir()).
+    global _SESSION_TMP
+    _SESSION_TMP = Path(tempfile.mkdtemp(prefix="transfogen-tests-"))
+    os.environ["TMPDIR"] = str(_SESSION_TMP)
+    tempfile.tempdir = str(_SESSION_TMP)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A failed session keeps its files for a look; a passing one leaves nothing behind.
+    if _SESSION_TMP is not None and exitstatus == 0:
+        shutil.rmtree(_SESSION_TMP, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.skipped and os.environ.get(REQUIRE_ENV) == "1" and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under {REQUIRE_ENV}=1, which forbids skipping: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session")

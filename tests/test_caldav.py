@@ -12,13 +12,11 @@ import urllib.request
 from dataclasses import replace
 from datetime import date, timedelta
 
+import caldav
 import pytest
 
 from test_calendar_formats import sample_programme
 from transfogen import calendar_formats as cf
-
-caldav = pytest.importorskip("caldav")
-pytest.importorskip("radicale")
 
 pytestmark = pytest.mark.slow
 

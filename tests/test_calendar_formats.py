@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from checkers import require_or_skip
 from transfogen import calendar_formats as cf
 from transfogen.model import (
     Case,
@@ -343,9 +344,8 @@ def test_csv_neutralises_a_case_title_that_looks_like_a_formula():
 
 @pytest.mark.office
 def test_csv_opens_in_libreoffice_with_one_row_per_session_day(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) n'est pas installé")
+    require_or_skip("soffice")
+    soffice = shutil.which("soffice")
     p = sample_programme()
     source = tmp_path / "calendrier.csv"
     source.write_bytes(cf.to_csv(p))

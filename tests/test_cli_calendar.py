@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -12,10 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from transfogen.cli import main
-
-needs_api = pytest.mark.skipif(
-    importlib.util.find_spec("transfogen.api") is None, reason="transfogen.api (plan_profile) n'est pas encore écrit"
-)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "strasbourg.yaml"
 
@@ -48,7 +43,6 @@ def run(*args: str):
     return CliRunner().invoke(main, ["calendar", *args], catch_exceptions=False)
 
 
-@needs_api
 def test_text_is_the_default_and_lists_the_sessions(profile):
     result = run(str(profile))
     assert result.exit_code == 0, result.stderr
@@ -57,7 +51,6 @@ def test_text_is_the_default_and_lists_the_sessions(profile):
     assert result.stderr == ""
 
 
-@needs_api
 def test_json_output_parses_and_has_the_documented_shape(profile):
     result = run(str(profile), "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -71,7 +64,6 @@ def test_json_output_parses_and_has_the_documented_shape(profile):
         assert session["phase_name"] and session["phase_name"] != session["phase"]  # labels from the rules
 
 
-@needs_api
 def test_ics_output_is_a_calendar_with_one_event_per_session_and_ritual(profile):
     from icalendar import Calendar
 
@@ -83,7 +75,6 @@ def test_ics_output_is_a_calendar_with_one_event_per_session_and_ritual(profile)
     assert result.stdout_bytes == run(str(profile), "--format", "ics").stdout_bytes
 
 
-@needs_api
 def test_csv_output_has_one_row_per_session_day(profile):
     result = run(str(profile), "--format", "csv")
     assert result.exit_code == 0, result.stderr
@@ -93,7 +84,6 @@ def test_csv_output_has_one_row_per_session_day(profile):
     assert len(rows) == 1 + sum(len(s["days"]) for s in sessions)
 
 
-@needs_api
 def test_output_file_is_written_and_not_overwritten_without_force(profile, tmp_path):
     target = tmp_path / "calendrier.ics"
     first = run(str(profile), "--format", "ics", "-o", str(target))
@@ -113,7 +103,6 @@ def test_output_file_is_written_and_not_overwritten_without_force(profile, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-@needs_api
 def test_output_into_a_missing_folder_is_one_line_error(profile, tmp_path):
     result = run(str(profile), "-o", str(tmp_path / "absent" / "calendrier.txt"))
     assert result.exit_code == 1
@@ -138,7 +127,6 @@ def test_help_ends_with_an_example():
         ("collectivity: [\n", "annecy.yaml"),
     ],
 )
-@needs_api
 def test_bad_profile_gives_one_line_on_stderr_and_no_traceback(tmp_path, text, expected):
     path = tmp_path / "annecy.yaml"
     path.write_text(text, encoding="utf-8")
@@ -151,7 +139,6 @@ def test_bad_profile_gives_one_line_on_stderr_and_no_traceback(tmp_path, text, e
     assert isinstance(result.exception, SystemExit)  # mapped by the CLI group, not an uncaught error
 
 
-@needs_api
 def test_missing_profile_is_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["calendar", str(tmp_path / "absent.yaml")])
     assert result.exit_code == 1
@@ -159,8 +146,6 @@ def test_missing_profile_is_one_line_error(tmp_path):
     assert "absent.yaml" in result.stderr
 
 
-@needs_api
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="examples/strasbourg.yaml n'est pas encore écrit")
 @pytest.mark.parametrize("fmt", ["text", "json", "ics", "csv"])
 def test_strasbourg_example_renders_in_every_format(fmt):
     result = run(str(EXAMPLE), "--format", fmt)
@@ -170,7 +155,6 @@ def test_strasbourg_example_renders_in_every_format(fmt):
         assert json.loads(result.stdout)["collectivity"]["department"] == "67"
 
 
-@needs_api
 def test_text_output_file_matches_what_is_printed(profile, tmp_path):
     target = tmp_path / "calendrier.txt"
     assert run(str(profile), "-o", str(target)).exit_code == 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from checkers import AXE_JS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, require_or_skip, vnu_errors
 from test_sheets import METHOD, SESSION
 from transfogen.cli import main
 from transfogen.html import dates_fr, minutes_fr, page, sheet_html
@@ -176,22 +176,12 @@ def test_minutes_fr():
     assert [minutes_fr(m) for m in (45, 60, 90, 185)] == ["45 min", "1 h", "1 h 30", "3 h 05"]
 
 
-def _browser_tools():
-    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-    axe = ROOT / "node_modules/axe-core/axe.min.js"
-    if not (vnu.exists() and axe.exists() and shutil.which("java") and Path("/usr/bin/chromium").exists()):
-        pytest.skip("needs Java, vnu-jar, axe-core and Chromium")
-    pytest.importorskip("playwright")
-    return vnu, axe
-
-
 @pytest.mark.browser
 def test_rendered_pages_pass_the_html_checker_and_axe(tmp_path):
-    import subprocess
-
     from playwright.sync_api import sync_playwright
 
-    vnu, axe = _browser_tools()
+    require_or_skip("vnu")
+    require_or_skip("axe")
     render(str(write(tmp_path, "portraits-croises.md", METHOD)))
     render(str(write(tmp_path, "seance-03.md", SESSION)))
     nav = [("portraits-croises.html", "Portraits croisés"), ("seance-03.html", "Séance 3")]
@@ -209,31 +199,19 @@ def test_rendered_pages_pass_the_html_checker_and_axe(tmp_path):
     )
     (tmp_path / "style.css").write_text((ROOT / "src/transfogen/data/site/style.css").read_text(encoding="utf-8"))
     pages = sorted(tmp_path.glob("*.html"))
-    checked = subprocess.run(
-        ["java", "-jar", str(vnu), "--errors-only", *map(str, pages)], capture_output=True, text=True
-    )
-    assert checked.returncode == 0, checked.stderr
+    errors = vnu_errors(pages)
+    assert not errors, "\n".join(errors)
 
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    script = axe.read_text(encoding="utf-8")
-    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    script = AXE_JS.read_text(encoding="utf-8")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for path in pages:
                 for width in (1280, 360):  # desktop and phone
                     tab = browser.new_page(viewport={"width": width, "height": 800})
                     tab.goto(path.as_uri())
                     tab.add_script_tag(content=script)
-                    report = tab.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", tags)
+                    report = tab.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", AXE_TAGS)
                     assert report["violations"] == [], (path.name, width, [v["id"] for v in report["violations"]])
                     assert tab.evaluate("document.documentElement.scrollWidth") <= width, (path.name, width)
                     tab.close()

@@ -308,7 +308,8 @@ def _local_links(html: str, chapter: Chapter, anchors: dict[str, str]) -> str:
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.rel), path))
         if rel in anchors:
             return f'href="#{anchors[rel]}--{fragment}"' if fragment else f'href="#{anchors[rel]}"'
-        return match.group(0)
+        # A file outside the booklet: WeasyPrint would write this machine's file:// address into the PDF.
+        return ""
 
     return _ID.sub(lambda m: f' {m.group(1)}="{prefix}--{m.group(2)}"', _HREF.sub(href, html))
 
