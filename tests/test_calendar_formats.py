@@ -249,6 +249,7 @@ def test_json_shape_matches_the_documented_format():
         "session": 3,
         "public": True,
         "warnings": ["Temps public pendant la réserve électorale : sans élus ni valorisation."],
+        "adjustment": "",
     }
     assert data["phases"][0] == {
         "id": "lancement",

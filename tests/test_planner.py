@@ -260,7 +260,7 @@ def test_ambassadors_attend_fewer_days_of_long_sessions_to_fit_the_lettre_de_mis
         assert session.ambassador_days == session.days[len(session.days) - len(session.ambassador_days) :]
         assert len(session.ambassador_days) >= 2 or session.phase == "prefiguration"
     assert not any("lettre de mission" in w for w in long_sessions.warnings)
-    assert any("les ambassadeurs ne viennent qu'aux derniers jours" in n for n in long_sessions.notes)
+    assert any("les ambassadeurs ne viennent qu'aux 2 derniers jours" in n for n in long_sessions.notes)
 
 
 def test_a_profile_that_forces_more_ambassador_time_gets_a_warning(rules, facts):

@@ -107,6 +107,7 @@ def to_text(p: Programme, labels: Mapping[str, str] | None = None) -> str:
             extra = f" (pendant la séance {e.session})" if e.session is not None else ""
             public = " — public" if e.public else ""
             lines.append(f"  {when}  {e.title}{extra}{public}")
+            lines += [f"      {e.adjustment}"] if e.adjustment else []
             lines += [f"      ! {w}" for w in e.warnings]
 
     if p.skipped_months:
@@ -243,6 +244,7 @@ def _event_json(e: Event, names: Mapping[str, str]) -> dict:
         "session": e.session,
         "public": e.public,
         "warnings": list(e.warnings),
+        "adjustment": e.adjustment,
     }
 
 
@@ -322,7 +324,7 @@ def _session_description(s: Session, names: Mapping[str, str]) -> str:
 
 
 def _event_description(e: Event) -> str:
-    lines = [e.description] if e.description else []
+    lines = [text for text in (e.description, e.adjustment) if text]
     if e.session is not None:
         lines.append(f"Pendant la séance {e.session}.")
     if e.public:

@@ -366,7 +366,7 @@ def _budget_cycle(profile: Profile, facts: CalendarFacts, placed: list[tuple[dat
             vote_year = year - 1 if vote_month >= 7 else year
             vote_by = _month_end(vote_year, vote_month)
             debate_from = date(vote_year, vote_month, 1) - timedelta(weeks=debate.weeks_before)
-            source = f"{calendar.vote_source} ; mois de vote donné par le profil"
+            source = ""  # the month the profile gives, not a legal deadline
         else:
             month, day = calendar.renewal_vote_deadline if facts.renewal_year(kind, year) else calendar.vote_deadline
             vote_by = date(year, month, day)
@@ -611,7 +611,10 @@ def _electoral_reserve(
                     internal += " La présentation publique du cas, avec les élus, est à organiser après le scrutin."
             else:
                 internal += " La présentation publique, avec les élus, est à organiser après le scrutin."
-            events[i] = replace(event, public=False, title=f"{event.title} (en interne)", adjustment=internal)
+            # The ritual's description promises élus: the adjustment replaces it.
+            events[i] = replace(
+                event, public=False, title=f"{event.title} (en interne)", description="", adjustment=internal
+            )
         if hit:
             sessions_word = "séance tombe" if hit == 1 else "séances tombent"
             warnings.append(
@@ -898,14 +901,21 @@ def _other_elections(facts: CalendarFacts, first: date, last: date) -> list[str]
 
 
 def _attendance_notes(sessions: list[Session]) -> list[str]:
-    partial = [s for s in sessions if len(s.ambassador_days) < len(s.days)]
+    partial: dict[int, list[str]] = {}
+    for s in sessions:
+        if len(s.ambassador_days) < len(s.days):
+            partial.setdefault(len(s.ambassador_days), []).append(str(s.number))
     if not partial:
         return []
-    numbers = enumeration([str(s.number) for s in partial])
+    parts = []
+    for count, numbers in sorted(partial.items(), reverse=True):
+        which = "au dernier jour" if count == 1 else f"aux {nombre_fr(count)} derniers jours"
+        parts.append(
+            f"{which} des séances {enumeration(numbers)}" if len(numbers) > 1 else f"{which} de la séance {numbers[0]}"
+        )
     return [
-        f"Pour tenir dans la lettre de mission, les ambassadeurs ne viennent qu'aux derniers jours des séances "
-        f"{numbers} : le premier jour réunit les résidents, l'agent pilote et le service porteur (préparation, "
-        "terrain, mise au propre)."
+        f"Pour tenir dans la lettre de mission, les ambassadeurs ne viennent qu'{enumeration(parts)} ; les jours "
+        "d'avant réunissent les résidents, l'agent pilote et le service porteur (préparation, terrain, mise au propre)."
     ]
 
 
@@ -918,10 +928,15 @@ def _budget_note(cycle: BudgetCycle, sessions: list[Session]) -> str:
         else "Aucune séance de la seconde moitié ne précède ce débat : les moyens du futur labo passeront par "
         "une décision modificative, "
     )
+    vote = (
+        f"au plus tard le {_day_fr(cycle.vote_by)} {cycle.vote_by.year} ({cycle.vote_source})"
+        if cycle.vote_source
+        else f"en {MONTH_NAMES[cycle.vote_by.month - 1]} {cycle.vote_by.year}, comme le prévoit le profil"
+    )
     return (
         f"{timing}avant le débat d'orientation budgétaire du budget {cycle.year}, qui peut se tenir dès le "
         f"{_day_fr(cycle.debate_from)} {cycle.debate_from.year} ({cycle.debate_source}), et le vote du budget "
-        f"primitif, au plus tard le {_day_fr(cycle.vote_by)} {cycle.vote_by.year} ({cycle.vote_source})."
+        f"primitif, {vote}."
     )
 
 
