@@ -656,8 +656,8 @@ def _ambassador_attendance(
     """Fit the ambassadors' time into the lettre de mission by construction: in long sessions they
     come for the last days only (the first day gathers the résidents and the owning service).
 
-    Sessions keep at least two days; launch and closing sessions keep every day unless that is not
-    enough, and dedicated lab sessions then go down to one. A warning remains only when even that exceeds the lettre de mission.
+    Sessions keep at least two days and launch and closing sessions every day; if that is not enough,
+    dedicated lab sessions go down to one day, then the closing and the launch to two. A warning remains only when even that exceeds the lettre de mission.
     """
     rule = _ambassador_rule(rules)
     if rule is None or not rule.per_ambassador_day:
@@ -665,8 +665,10 @@ def _ambassador_attendance(
     high = rules.mission_days[1]
     attend = {s.number: len(s.days) for s in sessions}
     kept = [s for s in sessions if len(s.days) > 1]
+    full = ("lancement", "cloture")
     floors = [
-        {s.number: len(s.days) if s.phase in ("lancement", "cloture") else 2 for s in kept},
+        {s.number: len(s.days) if s.phase in full else 2 for s in kept},
+        {s.number: len(s.days) if s.phase in full else 1 if s.phase == "prefiguration" else 2 for s in kept},
         {s.number: 1 if s.phase == "prefiguration" else 2 for s in kept},
     ]
 
@@ -677,11 +679,12 @@ def _ambassador_attendance(
     for floor in floors:
         while total() > high:
             # The session the ambassadors attend longest gives a day; the earliest first, so that
-            # the later cases, which the ambassadors lead, keep their days.
+            # the later cases, which the ambassadors lead, keep their days; the launch, which forms
+            # the group, last.
             reducible = [s for s in kept if attend[s.number] > floor[s.number]]
             if not reducible:
                 break
-            session = max(reducible, key=lambda s: (attend[s.number], -s.number))
+            session = max(reducible, key=lambda s: (attend[s.number], s.phase != "lancement", -s.number))
             attend[session.number] -= 1
     result = [replace(s, ambassador_days=s.days[len(s.days) - attend[s.number] :]) for s in sessions]
     warnings = []
@@ -716,6 +719,8 @@ def _budgets(sessions: list[Session], events: list[Event], rules: ProgrammeRules
             if counts[kind]:
                 ritual = rules.ritual(kind)
                 label = ritual.name if ritual else kind
+                if ritual and ritual.alone_name and all(e.title == ritual.alone_name for e in events if e.kind == kind):
+                    label = ritual.alone_name  # no network: the exchanges are learning visits
                 parts.append(f"{counts[kind]} × {label.lower()} × {nombre_fr(days)}")
         if rule.fixed:
             parts.append(f"{jours(rule.fixed)} fixes")
@@ -761,7 +766,8 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
 
     placed, skipped, position = _place_sessions(profile, slots, rules.rhythm)
     allocation = _allocate(len(placed), rules, profile)
-    cycle = _budget_cycle(profile, facts, placed)
+    # Only a programme that prepares a lab's means has a budget decision to place.
+    cycle = _budget_cycle(profile, facts, placed) if rules.means_topic else None
     contents, means_index = _place_means_decision(allocation.contents, placed, rules, cycle)
     sessions = [
         _session(i, days, content, profile, rules)
