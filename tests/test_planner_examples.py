@@ -107,3 +107,21 @@ def test_a_profile_may_opt_out_of_the_summer_break():
     programme = plan(Profile(Collectivity("Essai", "commune", "75", "C"), settings), rules, facts)
     assert any(s.start.month == 8 for s in programme.sessions)
     assert any("renonce à la pause d'été" in n for n in programme.notes)
+
+
+def test_new_says_on_stderr_which_cases_do_not_fit(tmp_path):
+    from click.testing import CliRunner
+
+    from transfogen.cli import main
+
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(
+        "collectivity: {name: Ville d'essai, kind: commune, department: '59'}\n"
+        "program: {start: 2027-01-04, months: 8, session_days: 2}\n"
+        "cases:\n" + "".join(f"  - title: Cas {n}\n" for n in "ABCDE"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["new", str(profile), "-o", str(tmp_path / "kit")])
+    assert result.exit_code == 0, result.output
+    assert "Attention : Trop peu de séances pour les 5 cas pratiques du profil" in result.stderr
+    assert "« Cas E »" in result.stderr and "peut tenir" in result.stderr

@@ -152,3 +152,15 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
             )
         kit = generate_kit(profile, output, template_dir=template_dir, force=force, trust=trust)
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
+    _print_warnings(kit)
+
+
+def _print_warnings(kit: Path) -> None:
+    """The planner's warnings (cases that do not fit, time beyond the lettre de mission…), on stderr."""
+    import json
+
+    from transfogen.files import CONTEXT_FILE, STATE_DIR
+
+    context = json.loads((kit / STATE_DIR / CONTEXT_FILE).read_text(encoding="utf-8"))
+    for warning in context.get("warnings") or []:
+        click.echo(f"Attention : {warning}", err=True)
