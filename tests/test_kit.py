@@ -20,6 +20,7 @@ from transfogen.cli import main
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
 from transfogen.fr import jours_fr
 from transfogen.kit import cookiecutter_defaults, generate_kit
+from transfogen.markup import escape_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "transfo"
@@ -162,8 +163,9 @@ def test_profile_data_is_never_code_and_never_markup(tmp_path):
     profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     kit = generate_kit(profile, tmp_path / "kit")
     readme = (kit / "LISEZMOI.md").read_text(encoding="utf-8")
-    assert "{{ 7*7 }}" in readme and "{% raw %}" in readme and "49" not in readme.split("\n")[0]
-    assert case in (kit / "programme.md").read_text(encoding="utf-8")
+    # In Markdown the values are escaped, so that they render as the characters the profile gives.
+    assert escape_markdown(name) in readme and "49" not in readme.split("\n")[0]
+    assert escape_markdown(case) in (kit / "programme.md").read_text(encoding="utf-8")
     for page in [kit / "index.html", *(kit / "site").rglob("*.html")]:
         html = page.read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html, page

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
+from transfogen.markup import escape_markdown
 from transfogen.model import Programme
 
 
@@ -52,6 +53,29 @@ def _date(key: str, value: date) -> dict[str, str]:
 
 def session_file(number: int) -> str:
     return f"seances/seance-{number:02d}.md"
+
+
+# Values that are identifiers, paths, ISO dates or the template's own version: never profile text.
+VERBATIM_KEYS = frozenset(
+    {
+        "id", "kind", "department", "school_zone", "slug", "phase", "stage", "lab_topic", "owner", "file",
+        "start", "end", "days", "due", "date", "restitution", "reserve_start", "reserve_end", "month", "version",
+    }
+)  # fmt: skip
+
+
+def markdown_context(value: Any, key: str = "") -> Any:
+    """The context as Markdown templates see it: every text escaped, so that a profile value (a name,
+    a case title, a site) renders as the same characters and never as an image, a link or a heading.
+
+    `build_context` keeps the raw values for the outputs that are not Markdown (HTML, ICS, JSON)."""
+    if isinstance(value, str):
+        return value if key in VERBATIM_KEYS else escape_markdown(value)
+    if isinstance(value, dict):
+        return {name: markdown_context(item, name) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [markdown_context(item, key) for item in value]
+    return value
 
 
 def build_context(programme: Programme, labels: Labels, template: dict[str, str]) -> dict[str, Any]:

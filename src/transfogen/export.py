@@ -115,6 +115,7 @@ def kit_info(kit: Path) -> KitInfo:
 
 
 def _load(kit: Path, rel: str) -> Chapter:
+    from transfogen.markup import plain_text
     from transfogen.sheets import load_sheet
 
     path = kit / rel
@@ -128,8 +129,8 @@ def _load(kit: Path, rel: str) -> Chapter:
         sheet = load_sheet(path)
         return Chapter(rel, str(sheet.meta["title"]), sheet, sheet.body)
     match = _FIRST_H1.match(text)
-    if match:
-        return Chapter(rel, match.group(1).strip(), None, text[match.end() :])
+    if match:  # a plain-text title: the Markdown escapes of a profile value resolved
+        return Chapter(rel, plain_text(match.group(1)), None, text[match.end() :])
     return Chapter(rel, Path(rel).stem, None, text)
 
 
@@ -455,8 +456,12 @@ class _DocxWriter:
 
     def session_facts(self, meta: dict) -> None:
         from transfogen.html import session_facts
+        from transfogen.markup import escape_markdown
 
-        self.facts_table("La séance en bref", session_facts(meta))
+        # The facts are plain text (the place is the profile's site or name): nothing in them is markup.
+        self.facts_table(
+            "La séance en bref", [(label, escape_markdown(str(value))) for label, value in session_facts(meta)]
+        )
 
     # Building blocks.
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from transfogen import __version__
-from transfogen.context import Labels, build_context, session_file
+from transfogen.context import Labels, build_context, markdown_context, session_file
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
 from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.model import Programme
@@ -193,7 +193,7 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             "number": session.number,
             "phase": session.phase,
             "dates": list(session.days),
-            "place": session.site or context["collectivity"]["name"],
+            "place": session.site or programme.profile.collectivity.name,  # front matter: raw text
             "duration": composed.minutes,
             **({"case": session.case} if session.case is not None else {}),
             **({"stage": session.stage} if session.stage else {}),
@@ -242,7 +242,7 @@ def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
 
     template = load_template(template_root)
     programme, rules = plan_with_rules(load_profile(example_profile), template_root)
-    return {"slug": programme.profile.slug, "_kit": kit_context(programme, template, rules)}
+    return {"slug": programme.profile.slug, "_kit": markdown_context(kit_context(programme, template, rules))}
 
 
 def build_kit(
@@ -259,8 +259,9 @@ def build_kit(
     from transfogen.site import build_site
 
     context = kit_context(programme, template, rules)
-    kit = _render_skeleton(template, context, work, trust)
-    _render_items(template, context, programme, kit)
+    markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
+    kit = _render_skeleton(template, markdown, work, trust)
+    _render_items(template, markdown, programme, kit)
     _write_calendar(programme, rules, kit)
     _write(kit / STATE_DIR / "profil.yaml", profile_text)
     _write(

@@ -103,3 +103,29 @@ def headings(text: str) -> list[tuple[int, str, int]]:
         for index, token in enumerate(tokens)
         if token.type == "heading_open"
     ]
+
+
+# Profile text in Markdown: every character that could start a construct is backslash-escaped
+# (CommonMark §2.4), so a value renders as the same characters. Newlines are refused at load.
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_BLOCK_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text made inert in Markdown: no emphasis, link, image, HTML, heading, list or table cell."""
+    escaped = _ENTITY.sub(r"\\&", _INLINE_SPECIALS.sub(r"\\\1", text))
+    # At the start of a line these open a list, a heading underline or a thematic break.
+    return _BLOCK_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], escaped, count=1)
+
+
+def plain_text(markdown: str) -> str:
+    """The text a reader sees of one line of Markdown (a title): escapes resolved, markup dropped."""
+    tokens = _markdown().parseInline(markdown.strip())
+    parts = []
+    for child in (tokens[0].children or []) if tokens else []:
+        if child.type in ("text", "code_inline", "text_special") or child.type == "image":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)

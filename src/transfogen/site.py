@@ -106,9 +106,11 @@ def with_timeline(body: str, context: dict) -> str:
 
 
 def _title_and_body(text: str, fallback: str) -> tuple[str, str]:
+    from transfogen.markup import plain_text
+
     match = _FIRST_H1.match(text)
-    if match:
-        return match.group(1).strip(), text[match.end() :]
+    if match:  # the title as readers see it: a collectivity name's Markdown escapes resolved
+        return plain_text(match.group(1)), text[match.end() :]
     return fallback, text
 
 
@@ -117,8 +119,10 @@ def _relative(target: str, page: str) -> str:
 
 
 def build_site(kit: Path, context: dict) -> None:
+    from html import escape
+
     from transfogen.html import page, sheet_html, stylesheet
-    from transfogen.markup import render_inline, render_markdown
+    from transfogen.markup import render_markdown
     from transfogen.sheets import parse_sheet
 
     site = kit / SITE_DIR
@@ -148,8 +152,7 @@ def build_site(kit: Path, context: dict) -> None:
         entries = sorted((path, t) for path, (t, _) in pages.items() if path.startswith(folder + "/"))
         if entries:
             items = "\n".join(
-                f'<li><a href="{_relative(path, folder + "/index.html")}">{render_inline(t)}</a></li>'
-                for path, t in entries
+                f'<li><a href="{_relative(path, folder + "/index.html")}">{escape(t)}</a></li>' for path, t in entries
             )
             pages[f"{folder}/index.html"] = (title, f'<ul class="sommaire">\n{items}\n</ul>')
 
