@@ -395,7 +395,7 @@ def test_occitanie_is_bi_site():
     assert profile.collectivity.sites == ("Toulouse", "Montpellier")
 
 
-def test_control_character_is_one_line_with_its_line():
+def test_control_character_is_one_line_with_its_key_and_line():
     with pytest.raises(ProfileError) as caught:
         parse_profile(MINIMAL.replace("Ville de Test", "Ville\x07 de Test"), "p.yaml")
-    assert str(caught.value) == "p.yaml:2: caractère interdit en YAML (U+0007)"
+    assert str(caught.value) == "p.yaml:2: collectivity.name: caractère de contrôle interdit (U+0007)"

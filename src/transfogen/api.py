@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from transfogen.errors import TemplateError
+from transfogen.errors import ProfileError, TemplateError
 from transfogen.model import Profile, Programme
 
 if TYPE_CHECKING:
@@ -38,7 +38,16 @@ def plan_with_rules(profile: Profile, template_dir: str | Path | None = None) ->
     from transfogen.rules import load_rules
 
     rules = load_rules(template_dir if template_dir is not None else bundled_template_dir())
-    return plan(profile, rules, load_calendar_facts()), rules
+    programme = plan(profile, rules, load_calendar_facts())
+    if not programme.sessions:  # a calendar or a kit without a session is of no use: say why instead
+        raise ProfileError(
+            profile.source or "<profil>",
+            "program",
+            f"aucune séance possible sur les {profile.program.months} mois du programme (périodes bloquées, "
+            "vacances, jours fériés ou jours de la semaine) : réduisez program.blackouts, autorisez d'autres "
+            "jours ou allongez program.months",
+        )
+    return programme, rules
 
 
 def bundled_examples() -> list[Path]:

@@ -20,7 +20,7 @@ from transfogen import __version__
 from transfogen.context import Labels, build_context, markdown_context, session_file
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
 from transfogen.files import CONTEXT_FILE, STATE_DIR
-from transfogen.model import Programme
+from transfogen.model import Profile, Programme
 from transfogen.template import Template, load_template
 
 
@@ -282,22 +282,24 @@ def build_kit(
 
 
 def generate_kit(
-    profile_path: str | Path,
+    profile_path: str | Path | Profile,
     output_dir: str | Path | None = None,
     *,
     template_dir: str | Path | None = None,
     force: bool = False,
     trust: bool = False,
 ) -> Path:
-    """Generate the kit of a profile into `output_dir` (default: the collectivity's slug)."""
+    """Generate the kit of a profile (a file, or a profile already loaded) into `output_dir` (default:
+    the collectivity's slug)."""
     from transfogen.api import plan_with_rules
     from transfogen.profile import load_profile
     from transfogen.template_source import open_template
 
-    profile = load_profile(profile_path)
+    # Read once: the text the kit stores is the text that was validated (a pipe cannot be read twice).
+    profile = profile_path if isinstance(profile_path, Profile) else load_profile(profile_path)
     out = Path(output_dir) if output_dir else Path(profile.slug)
     _check_destination(out, force)
-    profile_text = Path(profile_path).read_text(encoding="utf-8")
+    profile_text = profile.text
     with open_template(template_dir, trust=trust) as root:
         template = load_template(root)
         programme, rules = plan_with_rules(profile, root)

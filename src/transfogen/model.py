@@ -81,6 +81,11 @@ class Profile:
     cases: tuple[Case, ...] = ()
     language: str = "fr"
     slug: str = ""  # file-system name derived from the collectivity's name
+    # Where the profile was read from, its exact text (kept in the kit: the profile is read once, so a
+    # pipe works) and what the reader should know about it (a start date in the past), in French.
+    source: str = field(default="", compare=False)
+    text: str = field(default="", compare=False, repr=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

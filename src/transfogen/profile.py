@@ -4,6 +4,11 @@ The text is composed into PyYAML's node tree (nothing is constructed), so every 
 and its raw text: a department written `67` or `"67"` reads the same, an impossible date such as
 2027-02-30 is reported on its line instead of crashing the YAML constructor, and a name is kept
 verbatim. Every problem raises `ProfileError(path, key_path, message, line)`, in French.
+
+A profile is untrusted text: it is read once with a size cap (a pipe works, a device does not), its
+nesting depth is bounded before PyYAML recurses, every text is one line of printable characters with a
+maximum length, every list a maximum count (checked on the nodes, so YAML aliases cannot multiply
+the work), and every date lies between 2000 and 2100.
 """
 
 from __future__ import annotations
@@ -12,15 +17,16 @@ import difflib
 import functools
 import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from transfogen.errors import ProfileError
+from transfogen.errors import ProfileError, os_error_message
 from transfogen.model import (
     KINDS,
     WEEKDAYS,
@@ -74,6 +80,21 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
+MAX_BYTES = 1_000_000  # a real profile is a few kilobytes
+MAX_DEPTH = 12  # a real profile nests 5 levels (root, program, blackouts, a period, its dates)
+MAX_TEXT = 200  # characters of a name, a title, a site, a service or a reason
+MAX_ITEMS = {
+    "collectivity.sites": 20,
+    "collectivity.network": 20,
+    "program.blackouts": 50,
+    "program.school_holidays": 100,
+}
+YEARS = (2000, 2100)
+# Invisible characters that are not whitespace nor format controls for Unicode, but print nothing.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u180e\u2800\u3164\uffa0")
+# Bidirectional embeddings, overrides and isolates: they reorder the text a reader sees.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 @dataclass(frozen=True)
 class Department:
@@ -86,29 +107,73 @@ class Department:
 # ---------------------------------------------------------------------------------------- public API
 
 
-def load_profile(path: str | os.PathLike) -> Profile:
-    """Read a profile file (UTF-8) and validate it."""
+def load_profile(path: str | os.PathLike, today: date | None = None) -> Profile:
+    """Read a profile file (UTF-8) once and validate it.
+
+    The returned profile keeps the text read (`Profile.text`, what a kit stores) and its warnings
+    (`Profile.warnings`: a start date before `today`, by default the system's date)."""
     shown = os.fspath(path)
-    try:
-        with open(path, "rb") as stream:
-            raw = stream.read()
-    except FileNotFoundError:
-        raise ProfileError(shown, None, "fichier introuvable") from None
-    except IsADirectoryError:
-        raise ProfileError(shown, None, "c'est un dossier, pas un fichier de profil") from None
-    except OSError as error:
-        raise ProfileError(shown, None, f"lecture impossible ({error.strerror})") from None
+    raw = _read_capped(path, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise ProfileError(shown, None, "le fichier n'est pas encodé en UTF-8", line) from None
-    return parse_profile(text, shown)
+    profile = parse_profile(text, shown)
+    start = profile.program.start
+    if start < (today or date.today()):
+        warning = (
+            f"{shown}: program.start: la date de début ({start.isoformat()}) est passée : "
+            "les premières séances seraient planifiées dans le passé"
+        )
+        profile = replace(profile, warnings=(*profile.warnings, warning))
+    return profile
 
 
 def parse_profile(text: str, path: str = "<profil>") -> Profile:
     """Validate a profile's YAML text; pure (no I/O besides the cached department table)."""
-    return _Reader(path).profile(text)
+    return replace(_Reader(path).profile(text), source=path, text=text)
+
+
+def _read_capped(path: str | os.PathLike, shown: str) -> bytes:
+    """The bytes of a regular file or a pipe (`/dev/stdin`), at most MAX_BYTES; never blocks on a FIFO
+    without writer, never reads a device such as /dev/zero."""
+    try:
+        # O_NONBLOCK: opening a named pipe nobody writes to returns at once instead of waiting.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ProfileError(shown, None, "fichier introuvable") from None
+    except IsADirectoryError:
+        raise ProfileError(shown, None, "c'est un dossier, pas un fichier de profil") from None
+    except OSError as error:
+        raise ProfileError(shown, None, f"lecture impossible ({_reason(error)})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ProfileError(shown, None, "c'est un dossier, pas un fichier de profil")
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise ProfileError(shown, None, "ce n'est pas un fichier (périphérique ou socket) : donnez un fichier YAML")
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, min(1 << 16, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_BYTES:
+            raise ProfileError(
+                shown, None, f"fichier trop volumineux pour un profil (plus de {MAX_BYTES // 1_000_000} Mo)"
+            )
+        return b"".join(chunks)
+    except OSError as error:
+        raise ProfileError(shown, None, f"lecture impossible ({_reason(error)})") from None
+    finally:
+        os.close(fd)
+
+
+def _reason(error: OSError) -> str:
+    return os_error_message(OSError(error.errno, error.strerror))  # the path is already in the message
 
 
 def slugify(name: str) -> str:
@@ -167,14 +232,17 @@ class _Reader:
 
     def profile(self, text: str) -> Profile:
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = yaml.compose(text, Loader=_BoundedLoader)
+        except _TooDeep as error:
+            message = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de clés)"
+            raise self.fail(_path_at_end(text[: error.index]), message, error.line) from None
         except yaml.MarkedYAMLError as error:
             raise self._syntax_error(text, error) from None
         except yaml.reader.ReaderError as error:  # a control character YAML refuses
             line = text[: error.position].count("\n") + 1
             code = error.character if isinstance(error.character, int) else ord(error.character[0])
-            message = f"caractère interdit en YAML (U+{code:04X})"
-            raise self.fail(None, message, line) from None
+            message = f"caractère de contrôle interdit (U+{code:04X})"
+            raise self.fail(_path_at_end(text[: error.position]), message, line) from None
         if root is None or (isinstance(root, ScalarNode) and root.tag == _TAG + "null"):
             raise self.fail(None, "le profil est vide : il faut au moins « collectivity » et « program »", 1)
         if not isinstance(root, MappingNode):
@@ -327,7 +395,7 @@ class _Reader:
         if entry is None or _is_null(entry[1]):
             return ()
         periods = []
-        for index, node in enumerate(self.sequence(entry[1], key)):
+        for index, node in enumerate(self.bounded(self.sequence(entry[1], key), key)):
             where = f"{key}[{index}]"
             items = self.mapping(node, where, SECTIONS["period"], line=_line(node))
             start = self.date(self.require(items, where, "from", _line(node))[1], f"{where}.from")
@@ -379,7 +447,7 @@ class _Reader:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(path, "une clé doit être un simple mot", _line(key_node))
-            key = key_node.value
+            key = _shown(key_node.value)  # quoted in messages: one short line
             if key in items:
                 raise self.fail(
                     _join(path, key),
@@ -397,6 +465,13 @@ class _Reader:
             raise self.fail(_join(path, key), "valeur obligatoire manquante", where)
         return items[key]
 
+    def bounded(self, nodes: list[Node], key: str) -> list[Node]:
+        """Refuse a list longer than its maximum before reading any item (aliases included)."""
+        limit = MAX_ITEMS[key]
+        if len(nodes) > limit:
+            raise self.fail(key, f"{len(nodes)} éléments : {limit} au plus", _line(nodes[limit]))
+        return nodes
+
     def sequence(self, node: Node, key: str) -> list[Node]:
         if not isinstance(node, SequenceNode):
             message = "une liste est attendue (une ligne « - … » par élément, ou [a, b])"
@@ -407,13 +482,28 @@ class _Reader:
         if not isinstance(node, ScalarNode):
             raise self.fail(key, f"{what} attendu, pas une liste ni un ensemble de clés", _line(node))
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(key, f"étiquette YAML non autorisée « {node.tag} »", _line(node))
+            raise self.fail(key, f"étiquette YAML non autorisée « {_shown(node.tag)} »", _line(node))
         return node
 
-    def text(self, node: Node, key: str) -> str:
+    def text(self, node: Node, key: str, limit: int = MAX_TEXT) -> str:
         # Raw text, never constructed: `name: Yes` stays "Yes", `{{ 7*7 }}` stays as written.
         node = self.scalar(node, key, "un texte")
-        return "" if _is_null(node) else node.value.strip()
+        if _is_null(node):
+            return ""
+        value = node.value.strip()
+        if len(value) > limit:
+            raise self.fail(key, f"texte trop long ({len(value)} caractères, {limit} au plus)", _line(node))
+        for char in value:
+            if char in "\n\r\u2028\u2029\x85":
+                message = "retour à la ligne interdit : cette valeur tient sur une ligne"
+                raise self.fail(key, message, _line(node))
+            category = unicodedata.category(char)
+            if category in ("Cc", "Cs") or char in _BIDI:
+                raise self.fail(key, f"caractère de contrôle interdit (U+{ord(char):04X})", _line(node))
+        if value and all(_invisible(char) for char in value):
+            message = "valeur invisible (seulement des espaces ou des caractères sans largeur)"
+            raise self.fail(key, message, _line(node))
+        return value
 
     def required_text(self, items: dict, path: str, key: str, line: int) -> str:
         node = self.require(items, path, key, line)[1]
@@ -431,7 +521,7 @@ class _Reader:
         if entry is None or _is_null(entry[1]):
             return ()
         values = []
-        for index, node in enumerate(self.sequence(entry[1], key)):
+        for index, node in enumerate(self.bounded(self.sequence(entry[1], key), key)):
             value = self.text(node, f"{key}[{index}]")
             if not value:
                 raise self.fail(f"{key}[{index}]", "élément vide", _line(node))
@@ -443,7 +533,9 @@ class _Reader:
             return default
         node = self.scalar(entry[1], key, "un nombre entier")
         if node.tag != _TAG + "int" or not _INT_RE.match(node.value):
-            raise self.fail(key, f"nombre entier attendu, pas « {node.value} »", _line(node))
+            raise self.fail(key, f"nombre entier attendu, pas « {_shown(node.value)} »", _line(node))
+        if len(node.value) > 9:  # int() refuses thousands of digits; any such number is out of range
+            raise self.fail(key, f"nombre hors limites : de {low} à {high}", _line(node))
         value = int(node.value)
         if not low <= value <= high:
             raise self.fail(key, f"{value} est hors limites : de {low} à {high}", _line(node))
@@ -454,21 +546,56 @@ class _Reader:
             return default
         node = self.scalar(entry[1], key, "true ou false")
         if node.tag != _TAG + "bool":
-            raise self.fail(key, f"true ou false attendu, pas « {node.value} »", _line(node))
+            raise self.fail(key, f"true ou false attendu, pas « {_shown(node.value)} »", _line(node))
         return node.value.lower() in ("true", "yes", "on", "y")
 
     def date(self, node: Node, key: str) -> date:
         node = self.scalar(node, key, "une date")
         match = _DATE_RE.match(node.value.strip())
         if not match:
-            raise self.fail(key, f"date attendue au format AAAA-MM-JJ, pas « {node.value} »", _line(node))
+            message = f"date attendue au format AAAA-MM-JJ, pas « {_shown(node.value)} »"
+            raise self.fail(key, message, _line(node))
         try:
-            return date(*map(int, match.groups()))
+            day = date(*map(int, match.groups()))
         except ValueError:
             raise self.fail(key, f"date impossible « {node.value} »", _line(node)) from None
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            message = f"année hors limites ({day.year}) : de {YEARS[0]} à {YEARS[1]}"
+            raise self.fail(key, message, _line(node))
+        return day
 
 
 # ------------------------------------------------------------------------------------------ messages
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.index, self.line = mark.index, mark.line + 1
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML composes nodes recursively: refuse deep nesting before Python's stack runs out."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Mn", "Me") or char in _BLANK_GLYPHS
+
+
+def _shown(value: str) -> str:
+    """A wrong value quoted in a message: short, on one line."""
+    value = " ".join(value.split())
+    return value if len(value) <= 40 else value[:40] + "…"
 
 
 def _is_null(node: Node) -> bool:
@@ -561,3 +688,45 @@ def _path_before_error(text: str) -> str | None:
             # The innermost mapping waiting for its next key: the error lies between keys.
             path = _join(path, str(frame[1]))
     return path or None
+
+
+def _path_at_end(text: str) -> str | None:
+    """The key path of the last value in `text`: where a character YAML refuses, or a too deep
+    nesting, was met (the text is cut just before it)."""
+    from yaml import events
+
+    stack: list[list] = []  # ["map", key, expecting_key] or ["seq", index]
+    last = None
+
+    def path() -> str:
+        return "".join(
+            f"[{frame[1]}]" if frame[0] == "seq" else f".{frame[1]}" for frame in stack if frame[1] is not None
+        ).lstrip(".")
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, events.NodeEvent):
+                continue
+            if stack and stack[-1][0] == "seq":
+                stack[-1][1] += 1
+            elif stack and stack[-1][2]:  # a key
+                stack[-1][1], stack[-1][2] = getattr(event, "value", "?"), False
+                if isinstance(event, events.ScalarEvent):
+                    continue
+            elif stack:
+                stack[-1][2] = True
+            last = path()
+            if isinstance(event, events.MappingStartEvent):
+                stack.append(["map", None, True])
+            elif isinstance(event, events.SequenceStartEvent):
+                stack.append(["seq", -1])
+    except yaml.YAMLError:
+        # The cut fell inside a node (an unclosed quote): the character belongs to the pending one.
+        if stack and stack[-1][0] == "seq":
+            stack[-1][1] += 1
+        if stack and (stack[-1][0] == "seq" or not stack[-1][2]):
+            last = path()
+    return last or None

@@ -7,23 +7,38 @@ that need them, so `transfogen --help` stays as light as `import click`.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 
 import click
 
 from transfogen import __version__
-from transfogen.errors import TransfogenError
+from transfogen.errors import TransfogenError, os_error_message
 
 
 class TransfogenGroup(click.Group):
-    """Maps every `TransfogenError` to one line on stderr and its exit code, in one place."""
+    """Maps every `TransfogenError` to one line on stderr and its exit code, in one place.
+
+    A file-system error (permission, full or read-only disk, missing folder) is the user's
+    environment, not a bug: it gets the same one line, with the path and the reason in French."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except TransfogenError as error:
-            click.echo(f"Erreur : {error}", err=True)
+            click.echo(f"Erreur : {_one_line(str(error))}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:
+            click.echo(f"Erreur : {_one_line(os_error_message(error))}", err=True)
+            sys.exit(1)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """A message quotes what the user wrote: it must not break the line nor drive the terminal."""
+    return _CONTROL.sub(lambda m: " " if m[0] in "\n\r\t" else f"\\u{ord(m[0]):04x}", message)
 
 
 @click.group(cls=TransfogenGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,7 +17,7 @@ Exemple :
 
 
 @click.command(epilog=EXAMPLE)  # the epilog comes after the options: the help ends with the example
-@click.argument("profile", type=click.Path(dir_okay=False))
+@click.argument("profile")  # read by load_profile, whose errors are one French line
 @click.option(
     "--format",
     "fmt",
@@ -48,8 +48,11 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     from transfogen.profile import load_profile
     from transfogen.template_source import open_template, resolve_template
 
+    loaded = load_profile(profile)
+    for warning in loaded.warnings:
+        click.echo(f"Attention : {warning}", err=True)
     with open_template(resolve_template(template)) as root:
-        programme, rules = plan_with_rules(load_profile(profile), root)
+        programme, rules = plan_with_rules(loaded, root)
     labels = calendar_formats.rule_labels(rules)
     renderers: dict[str, Callable[..., str | bytes]] = {
         "text": calendar_formats.to_text,

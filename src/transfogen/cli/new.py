@@ -104,7 +104,7 @@ def _refuse(message: str):
 
 
 @click.command()
-@click.argument("profile", required=False, type=click.Path(dir_okay=False))
+@click.argument("profile", required=False)  # read by load_profile, whose errors are one French line
 @click.option(
     "-o",
     "--output",
@@ -138,6 +138,7 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
     import yaml
 
     from transfogen.kit import generate_kit
+    from transfogen.profile import load_profile
     from transfogen.template_source import resolve_template
 
     template_dir = resolve_template(template)  # before any question: a wrong name fails at once
@@ -150,7 +151,10 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
                 + yaml.safe_dump(answers, allow_unicode=True, sort_keys=False),
                 encoding="utf-8",
             )
-        kit = generate_kit(profile, output, template_dir=template_dir, force=force, trust=trust)
+        loaded = load_profile(profile)
+        for warning in loaded.warnings:
+            click.echo(f"Attention : {warning}", err=True)
+        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust)
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
     _print_warnings(kit)
 
