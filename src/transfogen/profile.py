@@ -648,6 +648,9 @@ def _french_problem(problem: str) -> str:
             return french
     if problem.startswith("found undefined alias"):
         return "alias YAML inconnu"
+    unexpected = re.match(r"found character '(.+)' that cannot start any token", problem)
+    if unexpected:
+        return f"caractère « {unexpected[1]} » inattendu ici (mettez le texte entre guillemets)"
     return f"syntaxe invalide ({problem})" if problem else "syntaxe invalide"
 
 
