@@ -383,12 +383,19 @@ def test_special_or_unreadable_file_gets_one_line(tmp_path, name):
     assert not (tmp_path / "kit").exists() and leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_unreadable_profile_gets_one_line(tmp_path):
+def test_unreadable_profile_gets_one_line(tmp_path, monkeypatch):
+    import errno
+
     path = tmp_path / "secret.yaml"
     path.write_text(profile(), encoding="utf-8")
     path.chmod(0)
-    assert_clean(*run("calendar", str(path)), "permission refusée")
+    if os.geteuid() == 0:  # root reads every file: the system's refusal is simulated
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        monkeypatch.setattr("transfogen.profile.os.open", refuse)
+    assert_clean(*run("calendar", str(path)), f"{path}: lecture impossible (permission refusée)")
 
 
 # ---------------------------------------------------------------------------- writing where one cannot
