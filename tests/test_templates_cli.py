@@ -152,7 +152,8 @@ def test_a_template_with_a_hook_is_not_rendered_by_the_check_without_trust(tmp_p
     )
     result = _invoke("templates", "check", template, "--example", PROFILE)
     assert result.exit_code == 1
-    assert f"{template}:1: gabarit non rendu : il exécuterait du code (hook hooks/pre_gen_project.py)" in result.output
+    hook = template / "hooks" / "pre_gen_project.py"
+    assert f"{hook}:1: hook hooks/pre_gen_project.py : ce gabarit exécuterait du code" in result.output
     assert not marker.exists()
 
 

@@ -97,7 +97,9 @@ def _blocks(session: Session, template: Template, rituals: tuple[str, ...], per_
         if kind in rituals:
             block = template.day.rituals.get(kind) if template.day else None
             if not block:
-                raise TemplateError(f"{template.root}/seances/journee.yaml: rituals.{kind}: bloc manquant")
+                raise TemplateError(
+                    "bloc manquant", path=template.root / "seances" / "journee.yaml", key=f"rituals.{kind}"
+                )
             overrides.append(block)
     if lab and session.phase != "prefiguration":
         overrides.append(lab[0])
@@ -115,7 +117,7 @@ def compose(
     condition it does not meet gives way to its replacement (`conditions` in seances/journee.yaml).
     """
     if template.day is None:
-        raise TemplateError(f"{template.root}/seances/journee.yaml: cadre de la journée manquant")
+        raise TemplateError("cadre de la journée manquant", path=template.root / "seances" / "journee.yaml")
     swaps = {
         method: replacement
         for condition, pairs in template.day.conditions.items()

@@ -1,6 +1,12 @@
-"""Every error a user can cause, in one hierarchy; the CLI maps them to one line and an exit code."""
+"""Every error a user can cause, in one hierarchy; the CLI maps them to one line and an exit code.
+
+An error that points at a place in a file is a `LocatedError`: it keeps the path, the line and the key
+(or field) as data, so `templates check` reports them as they are and nobody parses messages back.
+"""
 
 from __future__ import annotations
+
+from os import PathLike
 
 
 class TransfogenError(Exception):
@@ -9,34 +15,65 @@ class TransfogenError(Exception):
     exit_code = 1
 
 
-class ProfileError(TransfogenError):
+class LocatedError(TransfogenError):
+    """An error at a place: `path`, `line` in it and `key` (a field or a dotted key), then `message`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | PathLike[str] | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ):
+        self.message, self.line, self.key = message, line, key
+        self.path = None if path is None else str(path)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = None if self.path is None else self.path if self.line is None else f"{self.path}:{self.line}"
+        return ": ".join(part for part in (where, self.key, self.message) if part)
+
+    def located(self, path: str | PathLike[str], line: int | None) -> LocatedError:
+        """The same error placed at `path:line` when it does not know its place yet."""
+        if self.path is None:
+            self.path, self.line = str(path), line
+            self.args = (self._text(),)
+        return self
+
+
+class ProfileError(LocatedError):
     """A collectivity profile cannot be read or is invalid."""
 
     def __init__(self, path: str, key: str | None, message: str, line: int | None = None):
-        self.path, self.key, self.line, self.message = path, key, line, message
-        where = path if line is None else f"{path}:{line}"
-        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+        super().__init__(message, path=path, line=line, key=key)
 
 
-class SheetError(TransfogenError):
+class SheetError(LocatedError):
     """A workshop or method sheet does not match the sheet schema."""
 
     def __init__(self, path: str, field: str | None, message: str, line: int | None = None):
-        self.path, self.field, self.line, self.message = path, field, line, message
-        where = path if line is None else f"{path}:{line}"
-        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+        super().__init__(message, path=path, line=line, key=field)
+
+    @property
+    def field(self) -> str | None:
+        return self.key
 
 
-class TemplateError(TransfogenError):
+class TemplateError(LocatedError):
     """A template is malformed or fails to render."""
 
 
+class RenderLimitError(TemplateError):
+    """A template's rendering went past one of the limits on its work (time, size, loops…)."""
+
+
 class OutputExistsError(TransfogenError):
-    """The output folder exists and is not empty, and --force was not given."""
+    """The output folder exists and is not empty, and --force was not given (or cannot apply)."""
 
 
-class UnsafeTemplateError(TransfogenError):
-    """A template tried something the sandbox forbids, or has hooks/extensions and --trust was not given."""
+class UnsafeTemplateError(LocatedError):
+    """A template tried something the sandbox forbids, or would run code and --trust was not given."""
 
     exit_code = 3
 

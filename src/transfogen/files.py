@@ -1,14 +1,48 @@
-"""Writing the user's files: never half-written, never replacing a file without --force."""
+"""Writing the user's files: never half-written, never replacing what the user owns.
+
+A kit is built in a hidden folder next to its destination (`.transfogen-*`, holding the id of the
+process that builds it) and moved into place by one rename that fails if something is already there.
+`--force` replaces only a kit (a folder with a `.transfogen/` inside); the previous kit is not deleted
+but moved aside as `<kit>.ancien-<n>`, which the command names. A build folder left by a killed run is
+removed by the next run in the same folder.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from transfogen.errors import OutputExistsError, TransfogenError
 
 STATE_DIR = ".transfogen"  # inside a kit: the profile, the template used and the data it was built from
 CONTEXT_FILE = "contexte.json"  # the `kit` data every template saw (docs/contexte-kit.md)
+BUILD_PREFIX = ".transfogen-"  # a kit being built, next to its destination
+BUILD_OWNER = "pid"  # inside a build folder: the id of the process building it
+STALE_AFTER = 10 * 60  # seconds: a build folder whose owner is unknown is abandoned after this
+_BUILD_NAME = re.compile(r"\.transfogen-[a-z0-9_]{8}")  # what tempfile.mkdtemp makes of BUILD_PREFIX
+
+_REASONS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EROFS: "disque en lecture seule",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EBUSY: "dossier occupé (un point de montage ?)",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in French for the usual cases."""
+    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
 
 
 def refuse_existing(targets: list[Path], force: bool) -> None:
@@ -21,21 +55,19 @@ def refuse_existing(targets: list[Path], force: bool) -> None:
 
 def write_file(target: Path, data: bytes | str, *, force: bool, make_parents: bool = False) -> None:
     """Write through a temporary file in the same folder, then rename: a reader never sees half a file."""
-    import tempfile
-
     target = Path(target)
     if target.is_dir():
         raise TransfogenError(f"{target} : c'est un dossier, indiquez un nom de fichier")
     refuse_existing([target], force)
     folder = target.parent
-    if make_parents:
-        folder.mkdir(parents=True, exist_ok=True)
-    elif not folder.is_dir():
-        raise TransfogenError(f"{target} : le dossier {folder} n'existe pas")
     try:
+        if make_parents:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            raise TransfogenError(f"{target} : le dossier {folder} n'existe pas")
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
+        raise TransfogenError(f"{target} : écriture impossible ({os_reason(error)})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -45,4 +77,187 @@ def write_file(target: Path, data: bytes | str, *, force: bool, make_parents: bo
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise TransfogenError(f"{target} : écriture impossible ({error.strerror})") from None
+        raise TransfogenError(f"{target} : écriture impossible ({os_reason(error)})") from None
+
+
+def _listing(folder: Path) -> str:
+    names = sorted(path.name + ("/" if path.is_dir() else "") for path in folder.iterdir())
+    shown = ", ".join(names[:3])
+    return f"{shown} et {len(names) - 3} autre(s)" if len(names) > 3 else shown
+
+
+def is_kit(folder: Path) -> bool:
+    return (folder / STATE_DIR).is_dir()
+
+
+def check_destination(out: Path, force: bool) -> bool:
+    """Refuse a destination that is not free; True when it holds a kit that --force will replace."""
+    try:
+        if not out.exists():
+            return False
+        if not out.is_dir():
+            raise OutputExistsError(f"{out} existe et n'est pas un dossier")
+        if not any(out.iterdir()):
+            return False
+        if not force:
+            raise OutputExistsError(
+                f"{out} existe et n'est pas vide : choisissez un autre dossier (-o) ou, si c'est un kit, ajoutez --force"
+            )
+        if not is_kit(out):
+            raise OutputExistsError(
+                f"{out} n'est pas un kit transfogen (pas de dossier {STATE_DIR}/) : --force ne remplace qu'un kit, "
+                f"rien n'a été touché ; il contient {_listing(out)}"
+            )
+    except OSError as error:
+        raise TransfogenError(f"{out} : dossier illisible ({os_reason(error)})") from None
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else
+        return True
+    return True
+
+
+def clean_stale_builds(parent: Path) -> None:
+    """Remove the build folders of runs that died (their process is gone, or they are old and unowned)."""
+    try:
+        candidates = [path for path in parent.iterdir() if _BUILD_NAME.fullmatch(path.name)]
+    except OSError:
+        return
+    for path in candidates:
+        if path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            owner: int | None = int((path / BUILD_OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            owner = None
+        try:
+            abandoned = time.time() - path.stat().st_mtime > STALE_AFTER
+        except OSError:
+            continue
+        if (owner is not None and not _alive(owner)) or (owner is None and abandoned):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def build_folder(parent: Path) -> Iterator[Path]:
+    """A fresh hidden folder in `parent` to build a kit in; removed at the end, whatever happens."""
+    clean_stale_builds(parent)
+    work = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=parent))
+    try:
+        (work / BUILD_OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _renameat2():  # noqa: ANN202 (a ctypes function, or None)
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def rename_noreplace(source: Path, target: Path) -> None:
+    """Rename `source` to `target`, failing with FileExistsError if `target` exists, even empty.
+
+    Linux's renameat2(RENAME_NOREPLACE) checks and renames in one step. Where it is missing, the
+    check comes just before the rename, and os.rename still refuses a target folder that is not empty.
+    """
+    renameat2 = _renameat2()
+    if renameat2 is not None:
+        import ctypes
+
+        if renameat2(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code == errno.EEXIST:
+            raise FileExistsError(code, os.strerror(code), str(target))
+        if code not in (errno.ENOSYS, errno.EINVAL):  # EINVAL: a file system without the flag
+            raise OSError(code, os.strerror(code), str(source))
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    try:
+        os.rename(source, target)
+    except OSError as error:
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        raise
+
+
+def _move_aside(out: Path) -> Path:
+    """Rename the kit at `out` to the first free `<name>.ancien-<n>` beside it."""
+    number = 1
+    while True:
+        backup = out.with_name(f"{out.name}.ancien-{number}")
+        if not os.path.lexists(backup):
+            try:
+                rename_noreplace(out, backup)
+                return backup
+            except FileExistsError:
+                pass  # taken meanwhile by another run: try the next number
+        number += 1
+
+
+def install(kit: Path, out: Path, replace_kit: bool) -> Path | None:
+    """Move the finished `kit` to `out`; return where the previous kit went, if there was one.
+
+    Nothing but a kit (with --force) is ever moved away, and nothing that appeared at `out` while the
+    kit was being built is replaced: the move fails with a clear error instead.
+    """
+    absolute = Path(os.path.abspath(out))
+    changed = (
+        f"{out} a changé pendant la génération (une autre génération vers le même dossier ?) : rien n'a été remplacé"
+    )
+    backup = None
+    if replace_kit and os.path.lexists(absolute):
+        if not is_kit(absolute):
+            raise OutputExistsError(changed)
+        backup = _move_aside(absolute)
+    elif absolute.is_dir() and not absolute.is_symlink():
+        try:
+            absolute.rmdir()  # the empty folder the user gave: it goes only if it is still empty
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            raise OutputExistsError(changed) from None
+    try:
+        rename_noreplace(kit, absolute)
+    except FileExistsError:
+        kept = f" ; l'ancien kit est conservé dans {backup}" if backup else ""
+        raise OutputExistsError(changed + kept) from None
+    return backup
+
+
+def make_parents(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; return those created (to remove them on failure)."""
+    missing = []
+    current = Path(os.path.abspath(folder))
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            return

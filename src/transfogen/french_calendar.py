@@ -70,10 +70,10 @@ def reserve_start(day: date) -> date:
 
 def parse_calendar_facts(data: object, path: str) -> CalendarFacts:
     def fail(key: str, message: str) -> TemplateError:
-        return TemplateError(f"{path}: {key}: {message}")
+        return TemplateError(message, path=path, key=key)
 
     if not isinstance(data, dict):
-        raise TemplateError(f"{path}: le fichier doit contenir un dictionnaire YAML")
+        raise TemplateError("le fichier doit contenir un dictionnaire YAML", path=path)
     subdivisions = data.get("holiday_subdivisions")
     if not isinstance(subdivisions, dict):
         raise fail("holiday_subdivisions", "dictionnaire département → subdivision attendu")
@@ -165,7 +165,7 @@ def load_calendar_facts() -> CalendarFacts:
     try:
         data = yaml.safe_load(resource.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise TemplateError(f"{resource}: YAML illisible : {error}") from None
+        raise TemplateError(f"YAML illisible : {error}", path=resource) from None
     return parse_calendar_facts(data, str(resource))
 
 

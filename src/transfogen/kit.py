@@ -1,16 +1,17 @@
 """Generating a kit: plan the programme, render the skeleton and the per-item sheets, build the site.
 
-The kit is built in a temporary folder next to its destination and moved into place at the end, so a
-failure leaves nothing behind. Nothing is written outside that folder (cookiecutter's replay file and
-config are redirected into it).
+The kit is built in a hidden folder next to its destination and moved into place at the end, so a
+failure leaves nothing behind (files.py: what --force may replace, and how the move never replaces
+what appeared meanwhile). The skeleton is rendered by transfogen's own sandboxed renderer
+(skeleton.py); cookiecutter runs only a trusted template that has code to run, and then writes
+nothing outside the build folder (its replay file and config are redirected into it).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import yaml
 
 from transfogen import __version__
 from transfogen.context import Labels, build_context, markdown_context, session_file
-from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
+from transfogen.errors import TemplateError, TransfogenError, UnsafeTemplateError
 from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.model import Profile, Programme
 from transfogen.template import Template, load_template
@@ -39,23 +40,40 @@ def _labels(template: Template, rules: Any, department: str) -> Labels:
     )
 
 
-def _check_destination(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputExistsError(f"{out} existe et n'est pas un dossier")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExistsError(f"{out} existe et n'est pas vide : choisissez un autre dossier (-o) ou ajoutez --force")
-
-
 def _render_skeleton(template: Template, context: dict, work: Path, trust: bool) -> Path:
-    """Render the cookiecutter skeleton in a sandbox, with the profile data as a private variable."""
+    """Render the skeleton into `work/kit`, with the profile data as the private variable `_kit`.
+
+    transfogen's own sandboxed renderer does it (skeleton.py); cookiecutter runs only a template the
+    user trusts that has code to run (hooks, extensions, nested templates), as it always did.
+    """
+    from transfogen.skeleton import plan_skeleton, write_skeleton
+    from transfogen.template_source import code_in_template
+
+    # The slug is made of [a-z0-9-] only; everything else travels in the private `_kit`.
+    data = {"slug": context["collectivity"]["slug"], "_kit": context}
+    kit = work / "kit"
+    if trust and code_in_template(template.root):
+        return _render_with_cookiecutter(template, data, work, kit)
+    write_skeleton(plan_skeleton(template.root, data), kit)
+    return kit
+
+
+def _render_with_cookiecutter(template: Template, data: dict, work: Path, kit: Path) -> Path:
+    """A trusted template's skeleton, rendered by cookiecutter (its hooks and extensions run)."""
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
 
     from transfogen.sandbox import sandboxed_cookiecutter
+    from transfogen.skeleton import plan_skeleton
 
-    _check_skeleton_names(template, context)
+    try:
+        plan_skeleton(template.root, data)  # the names it will write stay inside the kit
+    except UnsafeTemplateError:
+        raise
+    except TemplateError:
+        pass  # a filter from the template's own extensions: only cookiecutter knows it
     config = work / "cookiecutter-config.yaml"
     config.write_text(
         yaml.safe_dump(
@@ -68,66 +86,39 @@ def _render_skeleton(template: Template, context: dict, work: Path, trust: bool)
         ),
         encoding="utf-8",
     )
-    output = work / "skeleton"
     try:
         with sandboxed_cookiecutter():
             generated = cookiecutter(
                 str(template.root),
                 no_input=True,
-                # The slug is made of [a-z0-9-] only; everything else travels in the private `_kit`.
-                extra_context={"slug": context["collectivity"]["slug"], "_kit": context},
-                output_dir=str(output),
+                extra_context=data,
+                output_dir=str(work / "skeleton"),
                 config_file=str(config),
-                accept_hooks=trust,
+                accept_hooks=True,
             )
     except SecurityError as error:
-        raise UnsafeTemplateError(f"{template.root}: opération interdite par le bac à sable : {error}") from None
+        raise UnsafeTemplateError(f"opération interdite par le bac à sable : {error}", path=template.root) from None
     except (CookiecutterException, JinjaError) as error:
-        raise TemplateError(_skeleton_error(template, error)) from error
+        raise _skeleton_error(template, error) from error
     except OSError as error:
-        raise TemplateError(f"{template.root}: le squelette ne se génère pas : {error}") from None
-    return Path(generated)
+        raise TemplateError(f"le squelette ne se génère pas : {error}", path=template.root) from None
+    Path(generated).rename(kit)
+    return kit
 
 
-def _skeleton_error(template: Template, error: Exception) -> str:
-    """`file:line: message` for an error cookiecutter met in a skeleton file."""
+def _skeleton_error(template: Template, error: Exception) -> TemplateError:
+    """The error cookiecutter met in a skeleton file, placed at its file and line."""
     from transfogen.sandbox import error_line
 
     # cookiecutter wraps an error met in a file as "Unable to create file '<path in the skeleton>'".
     wrapped = re.fullmatch(r"Unable to create file '(.+)'", str(getattr(error, "message", "")))
     cause = getattr(error, "error", None) or error.__cause__ or error.__context__ or error
     if not wrapped:
-        return f"{template.skeleton}: le squelette ne se génère pas : {cause}"
+        return TemplateError(f"le squelette ne se génère pas : {cause}", path=template.skeleton)
     relative = wrapped[1]
     line = error_line(cause, {relative, f"./{relative}", "<template>"})
-    return f"{template.skeleton / relative}:{line or 1}: {getattr(cause, 'message', None) or cause}"
-
-
-def _check_skeleton_names(template: Template, context: dict) -> None:
-    """Render every skeleton path name as cookiecutter will, and refuse one that leaves the kit."""
-    from jinja2 import TemplateError as JinjaError
-    from jinja2.exceptions import SecurityError
-
-    from transfogen.sandbox import item_environment
-    from transfogen.template_source import check_rendered_name
-
-    try:
-        defaults = json.loads((template.root / "cookiecutter.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise TemplateError(f"{template.root / 'cookiecutter.json'}: illisible ({error})") from None
-    variables = {"cookiecutter": {**defaults, "_kit": context}}
-    env = item_environment(template.root)
-    for path in sorted(template.skeleton.rglob("*")):
-        relative = path.relative_to(template.root).as_posix()
-        try:
-            rendered = env.from_string(relative).render(**variables)
-        except SecurityError as error:
-            raise UnsafeTemplateError(
-                f"{template.root / relative}: opération interdite par le bac à sable : {error}"
-            ) from None
-        except JinjaError as error:
-            raise TemplateError(f"{template.root / relative}: nom de fichier invalide : {error}") from None
-        check_rendered_name(template.root, relative, rendered)
+    message = getattr(cause, "message", None) or str(cause)
+    return TemplateError(message, path=template.skeleton / relative, line=line or 1)
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -140,23 +131,13 @@ def _write(path: Path, content: str | bytes) -> None:
 
 def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
     """Render what cookiecutter cannot: one file per role, per method and per session."""
-    from jinja2 import TemplateError as JinjaError
-    from jinja2.exceptions import SecurityError
-
     from transfogen.composer import compose
-    from transfogen.sandbox import error_line, item_environment
+    from transfogen.sandbox import item_environment, render_file
 
     env = item_environment(template.root)
 
     def render(name: str, **variables: Any) -> str:
-        path = template.root / name
-        try:
-            return env.get_template(name).render(kit=context, **variables)
-        except SecurityError as error:
-            raise UnsafeTemplateError(f"{path}: opération interdite par le bac à sable : {error}") from None
-        except JinjaError as error:
-            line = error_line(error, {str(path), os.path.join(str(template.root), name)})
-            raise TemplateError(f"{path}:{line or 1}: {error}") from None
+        return render_file(env, name, template.root / name, kit=context, **variables)
 
     for path in sorted((template.root / "roles").glob("*.md")):
         _write(kit / "roles" / path.name, render(f"roles/{path.name}", role_id=path.stem))
@@ -256,12 +237,14 @@ def build_kit(
     site: bool = True,
 ) -> Path:
     """Build the whole kit inside `work` and return its folder (not yet at its destination)."""
+    from transfogen.sandbox import render_budget
     from transfogen.site import build_site
 
     context = kit_context(programme, template, rules)
     markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
-    kit = _render_skeleton(template, markdown, work, trust)
-    _render_items(template, markdown, programme, kit)
+    with render_budget():  # one time and size budget for all the templates of the kit
+        kit = _render_skeleton(template, markdown, work, trust)
+        _render_items(template, markdown, programme, kit)
     _write_calendar(programme, rules, kit)
     _write(kit / STATE_DIR / "profil.yaml", profile_text)
     _write(
@@ -288,27 +271,42 @@ def generate_kit(
     template_dir: str | Path | None = None,
     force: bool = False,
     trust: bool = False,
+    on_backup: Callable[[Path], None] | None = None,
 ) -> Path:
     """Generate the kit of a profile (a file, or a profile already loaded) into `output_dir` (default:
-    the collectivity's slug)."""
+    the collectivity's slug).
+
+    With `force`, a kit already there is moved aside as `<output_dir>.ancien-<n>` (given to
+    `on_backup`); any other non-empty folder is refused.
+    """
     from transfogen.api import plan_with_rules
+    from transfogen.files import build_folder, check_destination, install, make_parents, os_reason, remove_empty
     from transfogen.profile import load_profile
     from transfogen.template_source import open_template
 
     # Read once: the text the kit stores is the text that was validated (a pipe cannot be read twice).
     profile = profile_path if isinstance(profile_path, Profile) else load_profile(profile_path)
     out = Path(output_dir) if output_dir else Path(profile.slug)
-    _check_destination(out, force)
+    replace_kit = check_destination(out, force)
     profile_text = profile.text
     with open_template(template_dir, trust=trust) as root:
         template = load_template(root)
         programme, rules = plan_with_rules(profile, root)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # Same parent as the destination, so the final move is a rename on one file system.
-        with tempfile.TemporaryDirectory(prefix=".transfogen-", dir=out.parent) as tmp:
-            work = Path(tmp)
-            kit = build_kit(programme, template, rules, profile_text, work, trust=trust)
-            if out.exists():
-                out.rename(work / "previous")  # --force: the old content goes away with the temp dir
-            kit.rename(out)
+        created: list[Path] = []
+        try:
+            created = make_parents(out.parent)
+            # Same parent as the destination, so the final move is a rename on one file system.
+            with build_folder(out.parent) as work:
+                kit = build_kit(programme, template, rules, profile_text, work, trust=trust)
+                backup = install(kit, out, replace_kit)
+        except OSError as error:
+            remove_empty(created)
+            raise TransfogenError(
+                f"{out} : le kit ne peut pas être écrit ({os_reason(error)}) ; rien n'a été laissé"
+            ) from None
+        except BaseException:
+            remove_empty(created)
+            raise
+    if backup is not None and on_backup is not None:
+        on_backup(backup)
     return out

@@ -149,7 +149,7 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str, message: str) -> TemplateError:
-        return TemplateError(f"{self.path}: {key}: {message}")
+        return TemplateError(message, path=self.path, key=key)
 
     def mapping(self, value: object, key: str) -> dict:
         if not isinstance(value, dict):
@@ -452,11 +452,12 @@ def load_rules(template_dir: str | Path) -> ProgrammeRules:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise TemplateError(f"{path}: fichier illisible : {error.strerror}") from None
+        raise TemplateError(f"fichier illisible : {error.strerror}", path=path) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise TemplateError(f"{where}: YAML invalide : {getattr(error, 'problem', error)}") from None
+        raise TemplateError(
+            f"YAML invalide : {getattr(error, 'problem', error)}", path=path, line=mark.line + 1 if mark else None
+        ) from None
     return parse_rules(data, str(path))

@@ -69,36 +69,37 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TemplateError(f"{path}: fichier introuvable") from None
+        raise TemplateError("fichier introuvable", path=path) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise TemplateError(f"{where}: YAML illisible ({getattr(error, 'problem', error)})") from None
+        raise TemplateError(
+            f"YAML illisible ({getattr(error, 'problem', error)})", path=path, line=mark.line + 1 if mark else None
+        ) from None
 
 
 def _texts(value: Any, path: Path, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise TemplateError(f"{path}: {key}: une liste de textes est attendue")
+        raise TemplateError("une liste de textes est attendue", path=path, key=key)
     return tuple(value)
 
 
 def _pattern(path: Path) -> SessionPattern:
     data = _read_yaml(path)
     if not isinstance(data, dict):
-        raise TemplateError(f"{path}: un dictionnaire YAML est attendu")
+        raise TemplateError("un dictionnaire YAML est attendu", path=path)
     blocks = data.get("blocks")
     if not isinstance(blocks, list) or not blocks:
-        raise TemplateError(f"{path}: blocks: au moins un bloc est attendu")
+        raise TemplateError("au moins un bloc est attendu", path=path, key="blocks")
     for index, block in enumerate(blocks):
         if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
-            raise TemplateError(f"{path}: blocks[{index}]: une liste d'identifiants de méthodes est attendue")
+            raise TemplateError("une liste d'identifiants de méthodes est attendue", path=path, key=f"blocks[{index}]")
     preparation = data.get("preparation") or []
     if not isinstance(preparation, list) or not all(
         isinstance(item, dict) and {"who", "what"} <= set(item) for item in preparation
     ):
-        raise TemplateError(f"{path}: preparation: une liste de {{who, what}} est attendue")
+        raise TemplateError("une liste de {who, what} est attendue", path=path, key="preparation")
     return SessionPattern(
         id=str(data.get("id") or path.stem),
         title=str(data.get("title") or path.stem),
@@ -115,16 +116,16 @@ def _pattern(path: Path) -> SessionPattern:
 def _day_frame(path: Path) -> DayFrame:
     data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("day"), list):
-        raise TemplateError(f"{path}: day: la liste des moments de la journée est attendue")
+        raise TemplateError("la liste des moments de la journée est attendue", path=path, key="day")
     rituals = data.get("rituals") or {}
     if not isinstance(rituals, dict):
-        raise TemplateError(f"{path}: rituals: un dictionnaire est attendu")
+        raise TemplateError("un dictionnaire est attendu", path=path, key="rituals")
     conditions = data.get("conditions") or {}
     if not isinstance(conditions, dict) or not all(
         isinstance(swaps, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in swaps.items())
         for swaps in conditions.values()
     ):
-        raise TemplateError(f"{path}: conditions: « condition: {{méthode: remplaçante}} » est attendu")
+        raise TemplateError("« condition: {méthode: remplaçante} » est attendu", path=path, key="conditions")
     return DayFrame(
         slots=tuple(data["day"]),
         rituals={kind: tuple(block) for kind, block in rituals.items()},
@@ -139,10 +140,10 @@ def load_template(root: Path) -> Template:
     root = Path(root)
     manifest = _read_yaml(root / MANIFEST)
     if not isinstance(manifest, dict):
-        raise TemplateError(f"{root / MANIFEST}: un dictionnaire YAML est attendu")
+        raise TemplateError("un dictionnaire YAML est attendu", path=root / MANIFEST)
     for key in ("name", "version", "title"):
         if not manifest.get(key):
-            raise TemplateError(f"{root / MANIFEST}: {key}: champ obligatoire")
+            raise TemplateError("champ obligatoire", path=root / MANIFEST, key=key)
     methods = {}
     for path in sorted((root / "methodes").glob("*.md")):
         sheet = load_sheet(path, lint=False)  # `templates check` lints the bodies

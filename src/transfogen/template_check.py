@@ -15,13 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from transfogen.errors import TransfogenError
+from transfogen.errors import LocatedError, TransfogenError
 
 SKELETON = "{{cookiecutter.slug}}"
 MIN_PATTERN_BLOCKS = 10  # a 5-day session takes 10 half-day blocks
 MIN_LAB_BLOCKS = 2
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
-_LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
 
 
 @dataclass(frozen=True, order=True)
@@ -34,16 +33,12 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-def _from_error(error: Exception, default_file: str) -> Problem:
-    """Turn a transfogen error message (often `file:line: message`) into a Problem."""
-    text = str(error)
-    match = _LOCATED.match(text)
-    if match:
-        return Problem(match["file"], int(match["line"]), match["message"])
-    file, _, message = text.partition(": ")
-    if message and ("/" in file or file.endswith((".md", ".yaml", ".json"))):
-        return Problem(file, 1, message)
-    return Problem(default_file, 1, text)
+def _from_error(error: TransfogenError, default_file: str) -> Problem:
+    """A transfogen error as a Problem, from the place it carries (or the template folder)."""
+    if isinstance(error, LocatedError) and error.path is not None:
+        message = f"{error.key}: {error.message}" if error.key else error.message
+        return Problem(error.path, error.line or 1, message)
+    return Problem(default_file, 1, str(error))
 
 
 def _text_files(root: Path) -> list[Path]:
@@ -347,7 +342,7 @@ def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> 
 
     Without `trust`, a template with hooks or Jinja extensions is not rendered (that is a problem).
     """
-    from transfogen.template_source import check_tree, code_that_would_run
+    from transfogen.template_source import check_tree, code_in_template
 
     root = Path(root)
     try:
@@ -360,16 +355,16 @@ def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> 
     _check_jinja(root, problems)
     _check_markdown(root, problems)
     _check_patterns(root, problems)
-    code = code_that_would_run(root)
-    if code and not trust:
-        problems.append(
+    if not trust:
+        problems += [
             Problem(
-                str(root),
-                1,
-                f"gabarit non rendu : il exécuterait du code ({', '.join(code)}) ; "
+                str(found.path),
+                found.line,
+                f"{found.what} : ce gabarit exécuterait du code, il n'est pas rendu ; "
                 "relancez avec --trust si vous connaissez son auteur",
             )
-        )
+            for found in code_in_template(root)
+        ]
     if not problems:  # rendering a broken template would only repeat the problems above
         _check_rendering(root, examples, problems, trust)
     return sorted(set(problems))

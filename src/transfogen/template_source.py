@@ -1,24 +1,41 @@
 """Where a template comes from, and what it may do: bundled or contributed, folder or zip.
 
 A contributed template is someone else's work. Before anything renders, this module refuses what
-could reach outside the kit (paths with `..`, absolute paths, links leaving the template) and what
-would run code (cookiecutter hooks, Jinja extensions) unless the user trusts the template.
+could reach outside the kit (paths with `..`, absolute paths, links leaving the template), what would
+run code (cookiecutter hooks, Jinja extensions, nested templates) unless the user trusts the template,
+and an archive too big to unpack (`ZIP_LIMITS`, checked on the zip's headers and again while unpacking).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from transfogen.errors import TemplateError, UnsafeTemplateError
 
 MANIFEST = "transfogen.yaml"
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a template archive may unpack to (SECURITY.md lists them)."""
+
+    unpacked_bytes: int = 100 * 1024 * 1024  # 100 Mio in all
+    files: int = 5_000
+    ratio: int = 100  # unpacked size / packed size, for a file of more than `ratio_from` bytes
+    ratio_from: int = 1024 * 1024
+
+
+ZIP_LIMITS = ZipLimits()
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -35,25 +52,78 @@ def check_tree(root: Path) -> None:
         for name in dirs + files:
             path = Path(folder) / name
             if path.is_symlink() and not _inside(root, path):
-                raise UnsafeTemplateError(f"{path}: lien vers l'extérieur du gabarit ({os.readlink(path)}), refusé")
+                raise UnsafeTemplateError(f"lien vers l'extérieur du gabarit ({os.readlink(path)}), refusé", path=path)
 
 
-def code_that_would_run(root: Path) -> list[str]:
-    """Hooks and Jinja extensions: arbitrary Python that only `--trust` lets run."""
+@dataclass(frozen=True)
+class CodeFinding:
+    """Something in a template that would make cookiecutter load or run code."""
+
+    what: str  # "hook hooks/pre_gen_project.py", "extension Jinja x.Y"…
+    path: Path
+    line: int
+
+
+def code_in_template(root: Path) -> list[CodeFinding]:
+    """Hooks, Jinja extensions, nested templates: what only `--trust` lets run (through cookiecutter).
+
+    transfogen's own renderer never acts on them; they are refused all the same, so that a template
+    never behaves differently, or runs code, depending on who renders it.
+    """
+    from transfogen.sandbox import LAYOUT_ENV_VARS
+    from transfogen.skeleton import CONFIG, read_config
+
+    root = Path(root)
     found = []
-    hooks = root / "hooks"
-    if hooks.is_dir():
-        found += [f"hook {path.relative_to(root).as_posix()}" for path in sorted(hooks.iterdir()) if path.is_file()]
-    config = root / "cookiecutter.json"
-    if config.is_file():
-        try:
-            extensions = json.loads(config.read_text(encoding="utf-8")).get("_extensions") or []
-        except (ValueError, AttributeError):
-            extensions = []
-        if isinstance(extensions, str):  # cookiecutter wants a list; a lone name would still be loaded
-            extensions = [extensions]
-        found += [f"extension Jinja {name}" for name in extensions]
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs.sort()
+        if here.name == "hooks":
+            found += [
+                CodeFinding(f"hook {(here / name).relative_to(root).as_posix()}", here / name, 1)
+                for name in sorted(files)
+            ]
+        if CONFIG in files and here != root:
+            nested = here / CONFIG
+            found.append(CodeFinding(f"gabarit imbriqué {nested.relative_to(root).as_posix()}", nested, 1))
+    if not (root / CONFIG).is_file():
+        return found
+    try:
+        config = read_config(root)
+    except TemplateError:
+        return found  # reported where the config is read; an unreadable file loads nothing
+    values = config.values
+    for key in ("template", "templates"):
+        if key in values:
+            found.append(CodeFinding(f"gabarits imbriqués ({key})", config.path, config.line(key)))
+    extensions = values.get("_extensions") or []
+    if isinstance(extensions, str):  # cookiecutter wants a list; a lone name would still be loaded
+        extensions = [extensions]
+    if not isinstance(extensions, list):
+        extensions = [json.dumps(extensions, ensure_ascii=False)]
+    found += [CodeFinding(f"extension Jinja {name}", config.path, config.line("_extensions")) for name in extensions]
+    env_vars = values.get("_jinja2_env_vars")
+    if isinstance(env_vars, dict):
+        found += [
+            CodeFinding(f"option Jinja _jinja2_env_vars.{key}", config.path, config.line("_jinja2_env_vars", key))
+            for key in env_vars
+            if key not in LAYOUT_ENV_VARS
+        ]
+    elif env_vars:
+        found.append(CodeFinding("option Jinja _jinja2_env_vars", config.path, config.line("_jinja2_env_vars")))
     return found
+
+
+def refuse_code(root: Path, source: Path | str) -> None:
+    """Stop, before anything renders, a template that would run code (when --trust was not given)."""
+    found = code_in_template(root)
+    if found:
+        raise UnsafeTemplateError(
+            f"ce gabarit exécuterait du code ({', '.join(f.what for f in found)}) ; rien n'a été exécuté. "
+            "Relancez avec --trust seulement si vous connaissez son auteur.",
+            path=found[0].path,
+            line=found[0].line,
+        )
 
 
 def _escapes(posix_path: str) -> bool:
@@ -65,34 +135,64 @@ def _escapes(posix_path: str) -> bool:
     )
 
 
-def check_rendered_name(template_root: Path, relative: str, rendered: str) -> None:
-    """A skeleton path, once rendered, must stay inside the kit."""
-    slashed = rendered.replace("\\", "/")
-    # cookiecutter joins each rendered name onto the kit folder: a part that renders to an absolute
-    # path (seen here as "//") would replace the kit folder instead of going inside it.
-    if _escapes(slashed) or "//" in slashed:
-        raise UnsafeTemplateError(
-            f"{template_root / relative}: le nom de fichier devient « {rendered} », qui sortirait du dossier du kit"
-        )
+def _too_big(archive: Path, limit: str) -> TemplateError:
+    return TemplateError(f"archive refusée, limite dépassée : {limit}", path=archive)
+
+
+def _check_headers(archive: Path, members: list[zipfile.ZipInfo]) -> None:
+    limits = ZIP_LIMITS
+    if len(members) > limits.files:
+        raise _too_big(archive, f"nombre de fichiers ({len(members)} pour {limits.files} au plus)")
+    for member in members:
+        name = member.filename.replace("\\", "/")  # a Windows-made archive may use either
+        if _escapes(name):
+            raise UnsafeTemplateError("chemin hors de l'archive, refusé", path=archive, key=member.filename)
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            raise UnsafeTemplateError("lien symbolique dans l'archive, refusé", path=archive, key=member.filename)
+        if member.file_size > limits.ratio_from and member.file_size > limits.ratio * max(member.compress_size, 1):
+            raise _too_big(archive, f"taux de compression de {member.filename} (plus de {limits.ratio})")
+    if sum(member.file_size for member in members) > limits.unpacked_bytes:
+        raise _too_big(archive, f"taille une fois décompressée ({limits.unpacked_bytes // 1024 // 1024} Mio)")
+
+
+def _unpack(archive: Path, zipped: zipfile.ZipFile, members: list[zipfile.ZipInfo], into: Path) -> None:
+    """Unpack member by member, counting the bytes really written: the headers may lie."""
+    written = 0
+    for member in members:
+        target = into / member.filename.replace("\\", "/")
+        if member.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipped.open(member) as source, open(target, "wb") as out:
+            size = 0
+            while chunk := source.read(1024 * 1024):
+                size, written = size + len(chunk), written + len(chunk)
+                if size > member.file_size:
+                    raise _too_big(archive, f"{member.filename} est plus grand que ne le dit l'archive")
+                if written > ZIP_LIMITS.unpacked_bytes:
+                    raise _too_big(
+                        archive, f"taille une fois décompressée ({ZIP_LIMITS.unpacked_bytes // 1024 // 1024} Mio)"
+                    )
+                out.write(chunk)
 
 
 def _extract(archive: Path, into: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.infolist():
-                name = member.filename.replace("\\", "/")  # a Windows-made archive may use either
-                if _escapes(name):
-                    raise UnsafeTemplateError(f"{archive}: {member.filename}: chemin hors de l'archive, refusé")
-                if (member.external_attr >> 16) & 0o170000 == 0o120000:
-                    raise UnsafeTemplateError(f"{archive}: {member.filename}: lien symbolique dans l'archive, refusé")
-            zipped.extractall(into)
-    except zipfile.BadZipFile:
-        raise TemplateError(f"{archive}: archive zip illisible") from None
+            members = zipped.infolist()
+            _check_headers(archive, members)
+            _unpack(archive, zipped, members, into)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as error:
+        raise TemplateError(f"archive zip illisible ({error})", path=archive) from None
+    except OSError as error:
+        reason = "disque plein" if error.errno == errno.ENOSPC else error.strerror
+        raise TemplateError(f"archive impossible à décompresser ({reason})", path=archive) from None
     if (into / MANIFEST).is_file():
         return into
     candidates = [path.parent for path in into.glob(f"*/{MANIFEST}")]
     if len(candidates) != 1:
-        raise TemplateError(f"{archive}: aucun gabarit ({MANIFEST}) à la racine de l'archive")
+        raise TemplateError(f"aucun gabarit ({MANIFEST}) à la racine de l'archive", path=archive)
     return candidates[0]
 
 
@@ -111,16 +211,12 @@ def open_template(path: str | Path | None, *, trust: bool = False) -> Iterator[P
         elif source.is_dir():
             root = source
         else:
-            raise TemplateError(f"{source}: gabarit introuvable (un dossier ou une archive zip est attendu)")
+            raise TemplateError("gabarit introuvable (un dossier ou une archive zip est attendu)", path=source)
         if not (root / MANIFEST).is_file():
-            raise TemplateError(f"{source}: ce n'est pas un gabarit transfogen ({MANIFEST} manquant)")
+            raise TemplateError(f"ce n'est pas un gabarit transfogen ({MANIFEST} manquant)", path=source)
         check_tree(root)
-        code = code_that_would_run(root)
-        if code and not trust:
-            raise UnsafeTemplateError(
-                f"{source}: ce gabarit exécuterait du code ({', '.join(code)}) ; rien n'a été exécuté. "
-                "Relancez avec --trust seulement si vous connaissez son auteur."
-            )
+        if not trust:
+            refuse_code(root, source)
         yield root
 
 

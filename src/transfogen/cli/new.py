@@ -112,7 +112,11 @@ def _refuse(message: str):
     type=click.Path(file_okay=False),
     help="Dossier du kit (par défaut : le nom de la collectivité).",
 )
-@click.option("--force", is_flag=True, help="Remplacer le contenu d'un dossier de sortie qui n'est pas vide.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer un kit existant (l'ancien est conservé à côté, dans DOSSIER.ancien-N) ; un autre dossier non vide n'est jamais remplacé.",
+)
 @click.option(
     "--template",
     "template",
@@ -154,7 +158,14 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
         loaded = load_profile(profile)
         for warning in loaded.warnings:
             click.echo(f"Attention : {warning}", err=True)
-        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust)
+        kit = generate_kit(
+            loaded,
+            output,
+            template_dir=template_dir,
+            force=force,
+            trust=trust,
+            on_backup=lambda backup: click.echo(f"L'ancien kit est conservé dans {backup}.", err=True),
+        )
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
     _print_warnings(kit)
 
