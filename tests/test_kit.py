@@ -200,9 +200,171 @@ def test_a_non_empty_folder_is_refused_without_force(tmp_path, examples_dir):
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mes notes"
     result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(out)])
     assert result.exit_code == 1 and "--force" in result.stderr and "Traceback" not in result.output
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_kit_and_says_what_is_there(tmp_path, examples_dir):
+    out = tmp_path / "dossier"
+    for name, text in {"Documents/these.odt": "ma thèse", ".ssh/id_rsa": "clé", "profil.yaml": "x"}.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    before = _files(out)
     result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(out), "--force"])
-    assert result.exit_code == 0, result.output
-    assert not (out / "notes.txt").exists() and (out / "LISEZMOI.md").is_file()
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "n'est pas un kit transfogen" in result.stderr
+    assert ".ssh/, Documents/, profil.yaml" in result.stderr
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier"]
+
+
+def test_force_keeps_the_previous_kit_aside_and_names_it(tmp_path, examples_dir):
+    out = tmp_path / "kit"
+    generate_kit(examples_dir / "metz.yaml", out)
+    (out / "mes-notes.md").write_text("Compte rendu du 3 mars", encoding="utf-8")
+    profile = out / ".transfogen" / "profil.yaml"  # the profile given lives inside the kit it replaces
+    for number in (1, 2):
+        result = CliRunner().invoke(main, ["new", str(profile), "-o", str(out), "--force"])
+        assert result.exit_code == 0, result.output
+        backup = tmp_path / f"kit.ancien-{number}"
+        assert f"L'ancien kit est conservé dans {backup}." in result.stderr
+        assert (backup / "LISEZMOI.md").is_file()
+        profile = backup / ".transfogen" / "profil.yaml"
+    assert (tmp_path / "kit.ancien-1" / "mes-notes.md").read_text(encoding="utf-8") == "Compte rendu du 3 mars"
+    assert not (out / "mes-notes.md").exists() and (out / "LISEZMOI.md").is_file()
+    assert not list(tmp_path.glob(".transfogen-*"))
+
+
+def test_a_folder_created_at_the_target_during_the_build_is_never_replaced(tmp_path, examples_dir, monkeypatch):
+    import transfogen.kit
+
+    out = tmp_path / "kit"
+    build = transfogen.kit.build_kit
+
+    def build_while_someone_writes(*args, **kwargs):
+        kit = build(*args, **kwargs)
+        out.mkdir()
+        (out / "notes.txt").write_text("écrit pendant la génération", encoding="utf-8")
+        return kit
+
+    monkeypatch.setattr(transfogen.kit, "build_kit", build_while_someone_writes)
+    with pytest.raises(OutputExistsError, match="a changé pendant la génération"):
+        generate_kit(examples_dir / "metz.yaml", out)
+    assert _files(out) == {"notes.txt": "écrit pendant la génération".encode()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kit"]
+
+
+def test_an_empty_folder_given_as_target_receives_the_kit(tmp_path, examples_dir):
+    out = tmp_path / "kit"
+    out.mkdir()
+    generate_kit(examples_dir / "metz.yaml", out)
+    assert (out / "LISEZMOI.md").is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["kit"]
+
+
+def _run_new(*args: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "transfogen", "new", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_four_concurrent_runs_into_one_target_one_wins_and_no_kit_vanishes(tmp_path, examples_dir):
+    profile = str(examples_dir / "metz.yaml")
+    runs = [_run_new(profile, "-o", "kit", cwd=tmp_path) for _ in range(4)]
+    outcomes = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    assert sorted(code for code, _ in outcomes) == [0, 1, 1, 1], outcomes
+    for code, stderr in outcomes:
+        assert code == 0 or ("a changé pendant la génération" in stderr and stderr.count("\n") == 1), stderr
+    assert (tmp_path / "kit" / "index.html").is_file()
+
+    runs = [_run_new(profile, "-o", "kit", "--force", cwd=tmp_path) for _ in range(4)]
+    outcomes = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    assert all(code == 0 or "a changé pendant la génération" in err for code, err in outcomes), outcomes
+    kits = [tmp_path / "kit", *tmp_path.glob("kit.ancien-*")]
+    assert all((kit / ".transfogen" / "profil.yaml").is_file() for kit in kits)
+    assert len(kits) == 1 + sum(code == 0 for code, _ in outcomes)  # the first kit and every new one
+    assert not list(tmp_path.glob(".transfogen-*"))
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_a_build_folder_that_the_next_run_removes(tmp_path, examples_dir):
+    import signal
+    import time
+
+    run = _run_new(str(examples_dir / "metz.yaml"), "-o", "kit", cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(f".transfogen-{run.pid}-*/kit")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    (leftover,) = tmp_path.glob(".transfogen-*")
+    again = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(tmp_path / "kit")])
+    assert again.exit_code == 0, again.output
+    assert not leftover.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["kit"]
+
+
+def test_a_build_folder_of_a_live_run_is_left_alone(tmp_path, examples_dir):
+    live = tmp_path / f".transfogen-{os.getpid()}-abcd1234"
+    live.mkdir()
+    mine = tmp_path / ".transfogen-notes"  # not a name transfogen makes: never touched
+    mine.mkdir()
+    generate_kit(examples_dir / "metz.yaml", tmp_path / "kit")
+    assert live.is_dir() and mine.is_dir()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.5 MiB tmpfs where the test can mount one (root), else None."""
+    disk = tmp_path / "disque"
+    disk.mkdir()
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(disk)], capture_output=True
+        ).returncode
+        == 0
+    )
+    yield disk if mounted else None
+    if mounted:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, small_disk, monkeypatch):
+    import errno
+
+    import transfogen.kit
+
+    if small_disk is None:  # no tmpfs here: the disk fills up at the first file of the sessions
+
+        def full(path, content):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+        monkeypatch.setattr(transfogen.kit, "_write", full)
+    disk = small_disk or tmp_path
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(disk / "kit")])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"Erreur : {disk / 'kit'} : le kit ne peut pas être écrit (disque plein) ; rien n'a été laissé\n"
+    )
+    assert not (disk / "kit").exists() and not list(disk.glob(".transfogen-*"))
+
+
+def test_a_read_only_or_unwritable_parent_gives_one_line(tmp_path, examples_dir, small_disk):
+    if small_disk is not None:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+        parent, reason = small_disk, "disque en lecture seule"
+    else:
+        parent, reason = tmp_path / "lecture", "permission refusée"
+        parent.mkdir(mode=0o555)
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(parent / "kit")])
+    assert result.exit_code == 1 and f"({reason})" in result.stderr and "Traceback" not in result.output
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(tmp_path / "fichier" / "kit")])
+    assert result.exit_code == 1 and "le kit ne peut pas être écrit" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_nothing_is_written_to_home_and_cookiecutterrc_is_ignored(tmp_path, examples_dir):

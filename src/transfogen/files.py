@@ -1,7 +1,6 @@
 """Writing the user's files: never half-written, never replacing what the user owns.
 
-A kit is built in a hidden folder next to its destination (`.transfogen-*`, holding the id of the
-process that builds it) and moved into place by one rename that fails if something is already there.
+A kit is built in a hidden folder next to its destination (`.transfogen-<process id>-*`) and moved into place by one rename that fails if something is already there.
 `--force` replaces only a kit (a folder with a `.transfogen/` inside); the previous kit is not deleted
 but moved aside as `<kit>.ancien-<n>`, which the command names. A build folder left by a killed run is
 removed by the next run in the same folder.
@@ -24,9 +23,9 @@ from transfogen.errors import OutputExistsError, TransfogenError
 STATE_DIR = ".transfogen"  # inside a kit: the profile, the template used and the data it was built from
 CONTEXT_FILE = "contexte.json"  # the `kit` data every template saw (docs/contexte-kit.md)
 BUILD_PREFIX = ".transfogen-"  # a kit being built, next to its destination
-BUILD_OWNER = "pid"  # inside a build folder: the id of the process building it
 STALE_AFTER = 10 * 60  # seconds: a build folder whose owner is unknown is abandoned after this
-_BUILD_NAME = re.compile(r"\.transfogen-[a-z0-9_]{8}")  # what tempfile.mkdtemp makes of BUILD_PREFIX
+# What tempfile.mkdtemp makes of BUILD_PREFIX + "<pid>-" (the pid is in the name: known from the start).
+_BUILD_NAME = re.compile(r"\.transfogen-(?:(\d+)-)?[a-z0-9_]{8}")
 
 _REASONS = {
     errno.ENOSPC: "disque plein",
@@ -126,16 +125,13 @@ def _alive(pid: int) -> bool:
 def clean_stale_builds(parent: Path) -> None:
     """Remove the build folders of runs that died (their process is gone, or they are old and unowned)."""
     try:
-        candidates = [path for path in parent.iterdir() if _BUILD_NAME.fullmatch(path.name)]
+        candidates = [(path, _BUILD_NAME.fullmatch(path.name)) for path in parent.iterdir()]
     except OSError:
         return
-    for path in candidates:
-        if path.is_symlink() or not path.is_dir():
+    for path, name in candidates:
+        if name is None or path.is_symlink() or not path.is_dir():
             continue
-        try:
-            owner: int | None = int((path / BUILD_OWNER).read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            owner = None
+        owner = int(name[1]) if name[1] else None
         try:
             abandoned = time.time() - path.stat().st_mtime > STALE_AFTER
         except OSError:
@@ -148,9 +144,8 @@ def clean_stale_builds(parent: Path) -> None:
 def build_folder(parent: Path) -> Iterator[Path]:
     """A fresh hidden folder in `parent` to build a kit in; removed at the end, whatever happens."""
     clean_stale_builds(parent)
-    work = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=parent))
+    work = Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{os.getpid()}-", dir=parent))
     try:
-        (work / BUILD_OWNER).write_text(f"{os.getpid()}\n", encoding="ascii")
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -317,7 +317,9 @@ def _collect(chunks: Iterator[str]) -> str:
     for chunk in chunks:
         budget.output -= len(chunk)
         if budget.output < 0:
-            _exceeded(f"taille des fichiers rendus ({budget.limits.output_chars:_} caractères pour le kit)".replace("_", " "))
+            _exceeded(
+                f"taille des fichiers rendus ({budget.limits.output_chars:_} caractères pour le kit)".replace("_", " ")
+            )
         budget.tick()
         parts.append(chunk)
     return "".join(parts)

@@ -70,11 +70,10 @@ def code_in_template(root: Path) -> list[CodeFinding]:
     transfogen's own renderer never acts on them; they are refused all the same, so that a template
     never behaves differently, or runs code, depending on who renders it.
     """
-    from transfogen.sandbox import LAYOUT_ENV_VARS
-    from transfogen.skeleton import CONFIG, read_config
+    from transfogen.skeleton import CONFIG
 
     root = Path(root)
-    found = []
+    found = _config_code(root)
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs.sort()
@@ -86,6 +85,15 @@ def code_in_template(root: Path) -> list[CodeFinding]:
         if CONFIG in files and here != root:
             nested = here / CONFIG
             found.append(CodeFinding(f"gabarit imbriqué {nested.relative_to(root).as_posix()}", nested, 1))
+    return found
+
+
+def _config_code(root: Path) -> list[CodeFinding]:
+    """What the root `cookiecutter.json` would make cookiecutter load, each at the line of its key."""
+    from transfogen.sandbox import LAYOUT_ENV_VARS
+    from transfogen.skeleton import CONFIG, read_config
+
+    found: list[CodeFinding] = []
     if not (root / CONFIG).is_file():
         return found
     try:
