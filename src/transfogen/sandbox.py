@@ -401,9 +401,9 @@ def sandboxed_cookiecutter() -> Iterator[None]:
                 "le bac à sable ne peut pas être garanti, génération refusée"
             )
     for module in modules:
-        module.create_env_with_context = create_env_with_context  # type: ignore[attr-defined]
+        module.create_env_with_context = create_env_with_context
     try:
         yield
     finally:
         for module in modules:
-            module.create_env_with_context = original  # type: ignore[attr-defined]
+            module.create_env_with_context = original

@@ -92,7 +92,9 @@ def _check_sheets(root: Path, problems: list[Problem]) -> None:
         for error in check_sheet(path.read_text(encoding="utf-8"), str(path)):
             problems.append(
                 Problem(
-                    error.path, error.line or 1, f"{error.field}: {error.message}" if error.field else error.message
+                    error.path or str(path),
+                    error.line or 1,
+                    f"{error.field}: {error.message}" if error.field else error.message,
                 )
             )
 
