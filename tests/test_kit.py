@@ -347,7 +347,7 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, s
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"Erreur : {disk / 'kit'} : le kit ne peut pas être écrit (disque plein) ; rien n'a été laissé\n"
+        == f"Erreur : {disk / 'kit'} : le kit ne peut pas être écrit (plus de place sur le disque) ; rien n'a été laissé\n"
     )
     assert not (disk / "kit").exists() and not list(disk.glob(".transfogen-*"))
 
@@ -355,7 +355,7 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, s
 def test_a_read_only_or_unwritable_parent_gives_one_line(tmp_path, examples_dir, small_disk):
     if small_disk is not None:
         subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-        parent, reason = small_disk, "disque en lecture seule"
+        parent, reason = small_disk, "système de fichiers en lecture seule"
     else:
         parent, reason = tmp_path / "lecture", "permission refusée"
         parent.mkdir(mode=0o555)

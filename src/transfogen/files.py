@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from transfogen.errors import OutputExistsError, TransfogenError
+from transfogen.errors import OutputExistsError, TransfogenError, os_error_message
 
 STATE_DIR = ".transfogen"  # inside a kit: the profile, the template used and the data it was built from
 CONTEXT_FILE = "contexte.json"  # the `kit` data every template saw (docs/contexte-kit.md)
@@ -27,21 +27,13 @@ STALE_AFTER = 10 * 60  # seconds: a build folder whose owner is unknown is aband
 # What tempfile.mkdtemp makes of BUILD_PREFIX + "<pid>-" (the pid is in the name: known from the start).
 _BUILD_NAME = re.compile(r"\.transfogen-(?:(\d+)-)?[a-z0-9_]{8}")
 
-_REASONS = {
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota de disque dépassé",
-    errno.EROFS: "disque en lecture seule",
-    errno.EACCES: "permission refusée",
-    errno.EPERM: "opération non permise",
-    errno.EBUSY: "dossier occupé (un point de montage ?)",
-    errno.ENAMETOOLONG: "nom trop long",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-}
-
 
 def os_reason(error: OSError) -> str:
-    """Why a file operation failed, in French for the usual cases."""
-    return _REASONS.get(error.errno or 0) or error.strerror or str(error)
+    """Why a file operation failed, in French, without a path inside a build folder (it means nothing
+    to the user and is gone by the time they read the message)."""
+    if BUILD_PREFIX in str(error.filename or "") + str(error.filename2 or ""):
+        error = OSError(error.errno, error.strerror)
+    return os_error_message(error)
 
 
 def refuse_existing(targets: list[Path], force: bool) -> None:
@@ -66,7 +58,7 @@ def write_file(target: Path, data: bytes | str, *, force: bool, make_parents: bo
             raise TransfogenError(f"{target} : le dossier {folder} n'existe pas")
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise TransfogenError(f"{target} : écriture impossible ({os_reason(error)})") from None
+        raise TransfogenError(f"{target} : écriture impossible ({os_error_message(error)})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -76,7 +68,7 @@ def write_file(target: Path, data: bytes | str, *, force: bool, make_parents: bo
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise TransfogenError(f"{target} : écriture impossible ({os_reason(error)})") from None
+        raise TransfogenError(f"{target} : écriture impossible ({os_error_message(error)})") from None
 
 
 def _listing(folder: Path) -> str:
