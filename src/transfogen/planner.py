@@ -339,12 +339,14 @@ def _lab_topics(contents: list[_Content], rules: ProgrammeRules, count: int) -> 
     result = list(contents)
     for i, topic in zip(dedicated, own, strict=True):
         result[i] = replace(result[i], lab_topic=topic)
-    blocks = [
-        i
-        for i, c in enumerate(contents)
-        if c.phase == "cloture" or (c.phase == "cas-pratiques" and i >= rules.blocks_from * count)
-    ]
     rest = [t for t in topics if t not in own] or topics
+    # The closing session finishes the last topic (the lab's map); case sessions share the others.
+    closing = [i for i, c in enumerate(contents) if c.phase == "cloture"]
+    for i in closing:
+        result[i] = replace(result[i], lab_topic=rest[-1])
+    if closing and len(rest) > 1:
+        rest = rest[:-1]
+    blocks = [i for i, c in enumerate(contents) if c.phase == "cas-pratiques" and i >= rules.blocks_from * count]
     for j, i in enumerate(blocks):
         result[i] = replace(result[i], lab_topic=rest[j * len(rest) // len(blocks)])
     return result
