@@ -86,6 +86,12 @@ def check_programme(programme: Programme, rules: ProgrammeRules) -> None:
 
     # The lab's means are decided before the budget debate of the budget that funds it.
     cycle = programme.budget_cycle
+    if cycle and cycle.means_session is None:  # only when no session of the second half precedes the debate
+        assert not [
+            s
+            for s in sessions[len(sessions) // 2 :]
+            if s.end < cycle.debate_from and s.phase in ("cas-pratiques", "prefiguration", "cloture")
+        ]
     if cycle and cycle.means_session:
         means = sessions[cycle.means_session - 1]
         assert means.decides_lab_means and means.end < cycle.debate_from

@@ -385,9 +385,22 @@ def _place_means_decision(
     """Move the lab-means topic to the last session that ends before the budget debate opens, when
     its place in the plan would come too late; return the index of the deciding session."""
     means = rules.means_topic
-    holders = [i for i, c in enumerate(contents) if c.lab_topic == means]
-    if not means or not holders:
+    if not means:
         return contents, None
+    holders = [i for i, c in enumerate(contents) if c.lab_topic == means]
+    if not holders:  # a short programme: the means take a session's lab block, one without a topic first
+        deadline = cycle.debate_from if cycle else date.max
+        eligible = [
+            i
+            for i in range(len(contents) // 2, len(contents))
+            if placed[i][-1] < deadline and contents[i].phase in ("cas-pratiques", "prefiguration", "cloture")
+        ]
+        if not eligible:
+            return contents, None
+        target = max(eligible, key=lambda i: (contents[i].lab_topic is None, contents[i].phase == "cas-pratiques", i))
+        result = list(contents)
+        result[target] = replace(contents[target], lab_topic=means)
+        return result, target
     # A dedicated session decides better than a lab block; the last one holding the topic otherwise.
     current = next((i for i in holders if contents[i].phase == "prefiguration"), holders[-1])
     if cycle is None or placed[current][-1] < cycle.debate_from:
