@@ -1,15 +1,17 @@
 """French calendar facts (public holidays, school holidays, elections) for one collectivity.
 
 The facts live in `data/calendar.yaml`; the day-by-day answers come from the `holidays` library,
-imported lazily because it is heavy for CLI start-up.
+through a table precomputed from it (`HolidayTable`), because importing it is heavy for CLI start-up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.model import KINDS, Election, Period
@@ -169,20 +171,74 @@ def load_calendar_facts() -> CalendarFacts:
     return parse_calendar_facts(data, str(resource))
 
 
-# Shared per subdivision and zone: the library fills a year's days on first lookup, and a
-# planner run, or a test suite, asks the same years again and again.
+class HolidayTable:
+    """The holidays of one subdivision or school zone, answering like a `holidays` object (`get`,
+    iteration): from the table precomputed from that library (data/jours-feries.json.xz, rebuilt by
+    scripts/build_holiday_tables.py) for the years it covers, from the library itself for the others.
+    The library imports every country (65–80 ms), so a usual run never imports it."""
+
+    def __init__(self, days: dict[date, str], years: tuple[int, int], make_library: Callable[[], Any]):
+        self.days, self.years, self._make_library = days, years, make_library
+        self._library: Any = None
+
+    def _covers(self, day: date) -> bool:
+        return self.years[0] <= day.year <= self.years[1]
+
+    def library(self) -> Any:
+        if self._library is None:
+            self._library = self._make_library()
+        return self._library
+
+    def get(self, day: date) -> str | None:
+        return self.days.get(day) if self._covers(day) else self.library().get(day)
+
+    def __iter__(self) -> Iterator[date]:
+        yield from self.days
+        if self._library is not None:  # the days the library filled for years outside the table
+            yield from (day for day in self._library if not self._covers(day))
+
+
 @cache
-def _public_holidays(subdivision: str | None):
-    import holidays
+def _holiday_data() -> dict:
+    import json
+    import lzma
 
-    return holidays.country_holidays("FR", subdiv=subdivision, language="fr")
+    raw = (resources.files("transfogen") / "data" / "jours-feries.json.xz").read_bytes()
+    return json.loads(lzma.decompress(raw))
+
+
+# Shared per subdivision and zone: a planner run, or a test suite, asks the same years again and again.
+@cache
+def _public_holidays(subdivision: str | None) -> HolidayTable:
+    def library() -> Any:
+        import holidays
+
+        return holidays.country_holidays("FR", subdiv=subdivision, language="fr")
+
+    data = _holiday_data()
+    rows = data["public"].get(subdivision or "")
+    if rows is None:  # a subdivision the table was not built for
+        return HolidayTable({}, (1, 0), library)
+    days = {date.fromisoformat(day): name for day, name in rows}
+    return HolidayTable(days, tuple(data["years"]), library)
 
 
 @cache
-def _school_holidays(zone: str):
-    import holidays
+def _school_holidays(zone: str) -> HolidayTable:
+    def library() -> Any:
+        import holidays
 
-    return holidays.country_holidays("FR", subdiv=f"Zone {zone}", categories=("school",), language="fr")
+        return holidays.country_holidays("FR", subdiv=f"Zone {zone}", categories=("school",), language="fr")
+
+    data = _holiday_data()
+    days: dict[date, str] = {}
+    for first, last, name in data["school"].get(zone, ()):
+        day, end = date.fromisoformat(first), date.fromisoformat(last)
+        while day <= end:
+            days[day] = name
+            day += timedelta(days=1)
+    years = tuple(data["years"]) if zone in data["school"] else (1, 0)
+    return HolidayTable(days, years, library)
 
 
 @cache
