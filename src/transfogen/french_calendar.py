@@ -165,7 +165,7 @@ def load_calendar_facts() -> CalendarFacts:
 
     resource = resources.files("transfogen") / "data" / "calendar.yaml"
     try:
-        data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+        data = yaml.load(resource.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         raise TemplateError(f"YAML illisible : {error}", path=str(resource)) from None
     return parse_calendar_facts(data, str(resource))

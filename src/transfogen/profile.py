@@ -194,7 +194,7 @@ def department_name(code: str) -> str:
 def departments() -> dict[str, Department]:
     """The bundled department table (data/departments.yaml), by INSEE code."""
     text = (resources.files("transfogen") / "data" / "departments.yaml").read_text("utf-8")
-    rows = yaml.safe_load(text)["departments"]
+    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["departments"]
     return {
         row["code"]: Department(
             row["code"], row["name"], row["academy"], None if row["zone"] == "none" else row["zone"]

@@ -67,7 +67,7 @@ class Template:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise TemplateError("fichier introuvable", path=path) from None
     except yaml.YAMLError as error:

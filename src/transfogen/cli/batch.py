@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -63,6 +62,8 @@ def batch(
     les autres. Les homonymes ont chacun leur dossier (le département, puis un numéro, s'ajoutent au
     nom). Un kit déjà présent est gardé : relancer la commande reprend là où elle s'était arrêtée.
     """
+    from pathlib import Path
+
     from transfogen import batch as runner
     from transfogen.errors import TransfogenError
     from transfogen.files import write_file

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
@@ -42,6 +41,8 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     après une modification met les séances à jour au lieu de les dupliquer. Le fichier .csv s'ouvre
     dans LibreOffice ou Excel (une ligne par journée de séance).
     """
+    from pathlib import Path
+
     from transfogen import calendar_formats
     from transfogen.api import plan_with_rules
     from transfogen.files import write_file

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from transfogen.errors import TransfogenError
@@ -54,6 +52,8 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
       transfogen export mon-kit --format pdf
       transfogen export mon-kit --format docx --sheet seances/seance-03.md
     """
+    from pathlib import Path
+
     from transfogen.export import check_kit, export_docx, export_pdf, sheet_in_kit
 
     fmt = fmt.strip().lower()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -138,6 +137,7 @@ def new(profile: str | None, output: str | None, force: bool, template: str | No
       transfogen new examples/strasbourg.yaml -o kit-strasbourg
     """
     import tempfile
+    from pathlib import Path
 
     import yaml
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -34,6 +33,8 @@ def profil(collectivite: str, output: str | None, force: bool, start) -> None:
     complète avec les lieux, les partenaires et les cas pratiques. Quand plusieurs collectivités
     portent ce nom, la commande les liste : précisez le département entre parenthèses ou le code.
     """
+    from pathlib import Path
+
     from transfogen.directory import check_served, default_start, directory, starter_profile
     from transfogen.errors import TransfogenError
     from transfogen.files import write_file

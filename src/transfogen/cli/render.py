@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from transfogen.errors import OutputExistsError
@@ -26,6 +24,8 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     Exemple :
       transfogen render templates/transfo/methodes/portraits-croises.md -o portraits.html
     """
+    from pathlib import Path
+
     from transfogen.files import write_file
     from transfogen.html import page, sheet_html, stylesheet
     from transfogen.sheets import load_sheet

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -66,6 +65,8 @@ def check(path: str, examples: tuple[str, ...], trust: bool) -> None:
     Exemple :
       transfogen templates check templates/transfo
     """
+    from pathlib import Path
+
     from transfogen.api import bundled_examples
     from transfogen.template_check import check_template
 
@@ -93,6 +94,7 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
       transfogen templates new-sheet balade-urbaine -o templates/transfo/methodes/balade-urbaine.md
     """
     from importlib import resources
+    from pathlib import Path
 
     from transfogen.sheets import ID_PATTERN, schema
 
