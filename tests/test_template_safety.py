@@ -94,6 +94,24 @@ def test_profile_values_reach_the_skeleton_as_data_never_as_code(tmp_path):
     assert (kit / "a.md").read_text(encoding="utf-8") == "{{ 6*7 }} {{ 7*7 }}\n"
 
 
+@pytest.mark.parametrize(
+    ("file", "payload", "line"),
+    [
+        ("roles/elus.md", "{{ cycler.__init__.__globals__.os.getpid() }}", 3),
+        ("seances/seance.md", "{{ ''.__class__.__mro__ }}", 3),
+        (f"{SKELETON}/glossaire.md", "{% include '../../../secret.txt' %}", 3),
+    ],
+)
+def test_templates_check_reports_each_escape_at_its_file_and_line(tmp_path, file, payload, line):
+    (tmp_path / "secret.txt").write_text("mot-de-passe-1234\n", encoding="utf-8")
+    hostile = kit_template(tmp_path / "gabarit")
+    (hostile / file).write_text(f"# Titre\n\n{payload}\n", encoding="utf-8")
+    checked = _check(hostile)
+    assert checked.exit_code == 1
+    assert f"{hostile / file}:{line}: " in checked.output
+    assert "mot-de-passe" not in checked.output
+
+
 # --- Code only with --trust -------------------------------------------------------------------------
 
 
@@ -118,6 +136,13 @@ def test_a_hook_runs_with_trust(tmp_path):
     assert result.exit_code == 0, result.output
     assert marker.read_text() == "ran"
     assert (tmp_path / "kit" / "LISEZMOI.md").is_file()
+
+
+def test_calendar_reads_a_template_with_a_hook_without_asking_for_trust_and_runs_nothing(tmp_path):
+    hostile, marker = _hook(tmp_path)
+    result = CliRunner().invoke(main, ["calendar", str(PROFILE), "--template", str(hostile), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "--trust" not in result.output and not marker.exists()
 
 
 def test_a_hooks_folder_anywhere_is_refused_and_reported(tmp_path):
@@ -244,7 +269,8 @@ def test_copy_without_render_pointing_outside_deletes_nothing(tmp_path):
         _assert_refused(result, 3, "sortirait du dossier du kit")
         assert _tree(victim) == before
     checked = _check(hostile)
-    assert checked.exit_code == 1 and "sortirait du dossier du kit" in checked.output
+    folder = hostile / SKELETON / "{{cookiecutter.down}}"
+    assert checked.exit_code == 1 and f"{folder}:1: le nom de fichier devient" in checked.output
     assert _tree(victim) == before
 
 

@@ -205,8 +205,11 @@ def _extract(archive: Path, into: Path) -> Path:
 
 
 @contextmanager
-def open_template(path: str | Path | None, *, trust: bool = False) -> Iterator[Path]:
-    """Yield the folder of a template that passed the safety checks (a zip is extracted first)."""
+def open_template(path: str | Path | None, *, trust: bool = False, renders: bool = True) -> Iterator[Path]:
+    """Yield the folder of a template that passed the safety checks (a zip is extracted first).
+
+    A caller that `renders` the template's files refuses one that would run code, unless `trust`.
+    """
     from transfogen.api import bundled_template_dir
 
     if path is None:
@@ -223,7 +226,7 @@ def open_template(path: str | Path | None, *, trust: bool = False) -> Iterator[P
         if not (root / MANIFEST).is_file():
             raise TemplateError(f"ce n'est pas un gabarit transfogen ({MANIFEST} manquant)", path=source)
         check_tree(root)
-        if not trust:
+        if renders and not trust:
             refuse_code(root, source)
         yield root
 

@@ -52,7 +52,8 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     loaded = load_profile(profile)
     for warning in loaded.warnings:
         click.echo(f"Attention : {warning}", err=True)
-    with open_template(resolve_template(template)) as root:
+    # The calendar reads only the template's rules and renders none of its files: no code check.
+    with open_template(resolve_template(template), renders=False) as root:
         programme, rules = plan_with_rules(loaded, root)
     labels = calendar_formats.rule_labels(rules)
     renderers: dict[str, Callable[..., str | bytes]] = {
