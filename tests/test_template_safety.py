@@ -203,6 +203,23 @@ def test_a_nested_template_with_an_extension_runs_nothing(tmp_path, monkeypatch)
     assert not (tmp_path / "kit").exists()
 
 
+def test_the_nested_template_payload_is_real_it_runs_with_trust(tmp_path, monkeypatch):
+    marker = tmp_path / "imported"
+    hostile = kit_template(
+        tmp_path / "gabarit",
+        variables={"templates": {"x": {"path": "./inner", "title": "x", "description": "x"}}},
+        files={
+            "inner/cookiecutter.json": json.dumps({"slug": "x", "_extensions": ["evil_trusted.Ext"]}),
+            "inner/{{cookiecutter.slug}}/a.md": "a\n",
+        },
+    )
+    _evil_module(hostile, marker, "evil_trusted")
+    monkeypatch.chdir(hostile)
+    _new(tmp_path, hostile, "--trust")
+    sys.modules.pop("evil_trusted", None)
+    assert marker.read_text() == "imported"  # what --trust means: the template's code runs
+
+
 def test_jinja_options_beyond_layout_are_refused_at_their_line(tmp_path):
     options = {"_jinja2_env_vars": {"trim_blocks": True, "extensions": ["evil.Ext"]}}
     hostile = kit_template(tmp_path / "gabarit", variables=options)
