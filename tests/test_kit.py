@@ -404,6 +404,23 @@ def test_plain_cookiecutter_renders_the_template(tmp_path):
     assert (kit / "documents" / "lettre-de-mission-ambassadeur.md").is_file()
 
 
+@pytest.mark.parametrize("name", ["transfo", "residence"])
+def test_transfogens_renderer_writes_the_same_skeleton_as_cookiecutter(tmp_path, name):
+    from transfogen.kit import _render_with_cookiecutter
+    from transfogen.skeleton import render_skeleton
+    from transfogen.template import load_template
+
+    template = load_template(REPO / "templates" / name)
+    data = json.loads((template.root / "cookiecutter.json").read_text(encoding="utf-8"))
+    data["_kit"]["collectivity"]["name"] = "Ville d'*Essai* {{ 7*7 }}"  # data, never code, in both
+    own = render_skeleton(template.root, data, tmp_path / "own")
+    work = tmp_path / "cc"
+    work.mkdir()
+    theirs = _render_with_cookiecutter(template, data, work, work / "kit")
+    assert _files(own) == _files(theirs)
+    assert "Ville d'*Essai* {{ 7*7 }}" in (own / "LISEZMOI.md").read_text(encoding="utf-8")
+
+
 def test_cookiecutter_json_matches_the_templates_example():
     stored = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
     example = yaml.safe_load((TEMPLATE / "transfogen.yaml").read_text(encoding="utf-8"))["example"]

@@ -138,6 +138,11 @@ def test_a_hook_runs_with_trust(tmp_path):
     assert (tmp_path / "kit" / "LISEZMOI.md").is_file()
 
 
+def test_a_git_clone_of_a_template_is_not_refused_for_gits_own_hooks(tmp_path):
+    template = kit_template(tmp_path / "gabarit", files={".git/hooks/pre-commit.sample": "#!/bin/sh\n"})
+    assert _new(tmp_path, template).exit_code == 0
+
+
 def test_calendar_reads_a_template_with_a_hook_without_asking_for_trust_and_runs_nothing(tmp_path):
     hostile, marker = _hook(tmp_path)
     result = CliRunner().invoke(main, ["calendar", str(PROFILE), "--template", str(hostile), "--format", "json"])
@@ -454,6 +459,14 @@ PAYLOADS = {
     "format width": ("{{ '{:>999999999}'.format(1) }}", "largeur demandée à un format"),
     "center filter": ("{{ 'x'|center(10**10) }}", "largeur demandée au filtre center"),
     "replace": ("{{ ('x' * 1000000).replace('x', 'x' * 1000) }}", "taille d'un texte ou d'une liste"),
+    "doubling with a set block": (
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s %}{{ ns.s }}{{ ns.s }}{% endset %}"
+        "{% endfor %}",
+        "taille d'un texte ou d'une liste",
+    ),
+    "join with a huge separator": ("{{ range(100000)|join('y' * 1000000) }}", "taille d'un texte ou d'une liste"),
+    "tojson indent": ("{{ [1, 2]|tojson(indent=10**9) }}", "largeur demandée au filtre tojson"),
+    "lipsum": ("{{ lipsum(10**9) }}", "taille demandée à lipsum()"),
     "self include": ("{% include 'a.md' %}", "profondeur d'inclusion ou de macro"),
     "recursive macro": ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "profondeur d'inclusion ou de macro"),
 }

@@ -200,7 +200,7 @@ def _checked_filter(name: str, function: Any) -> Any:
         _budget().tick()
         values = [a for a in args if not hasattr(a, "environment")]  # drop the context/environment
         numbers = [v for v in (*values[1:], *kwargs.values()) if isinstance(v, int)]
-        if name in ("center", "indent", "slice", "batch", "truncate", "wordwrap") and any(
+        if name in ("center", "indent", "slice", "batch", "truncate", "wordwrap", "tojson") and any(
             n > LIMITS.text_chars for n in numbers
         ):
             _exceeded(f"largeur demandée au filtre {name} ({LIMITS.text_chars:_})".replace("_", " "))
@@ -212,9 +212,21 @@ def _checked_filter(name: str, function: Any) -> Any:
                 _too_long()
         if name == "format" and values and isinstance(values[0], str):
             _check_format(values[0], (*values[1:], *kwargs.values()))
+        joined = name == "join" and len(values) >= 2 and isinstance(values[0], (str, list, tuple, range))
+        if joined and len(values[0]) * len(str(values[1])) > LIMITS.text_chars:
+            _too_long()
         return _check_size(function(*args, **kwargs))
 
     return filtered
+
+
+def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 (Jinja's names)
+    """Jinja's `lipsum()`, for a few paragraphs only."""
+    from jinja2.utils import generate_lorem_ipsum
+
+    if n > 100 or max > 1000:
+        _exceeded("taille demandée à lipsum() (100 paragraphes de 1 000 mots)")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
 class BoundedSandbox(SandboxedEnvironment):
@@ -226,6 +238,7 @@ class BoundedSandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.filters = {name: _checked_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = bounded_range
+        self.globals["lipsum"] = _bounded_lipsum
         self._names: dict[str, Any] = {}
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
@@ -274,6 +287,8 @@ def _environment(search_path: tuple[str, ...], env_vars: tuple[tuple[str, Any], 
     return BoundedSandbox(
         loader=FileSystemLoader(list(search_path)),
         undefined=StrictUndefined,
+        # Every `{{ }}` value is checked: a `{% set %}` block can double a text without `~` or a call.
+        finalize=_check_size,
         autoescape=False,  # the output is Markdown; HTML escaping happens when Markdown is rendered
         **options,
     )

@@ -64,6 +64,9 @@ class CodeFinding:
     line: int
 
 
+_VCS = {".git", ".hg", ".svn"}
+
+
 def code_in_template(root: Path) -> list[CodeFinding]:
     """Hooks, Jinja extensions, nested templates: what only `--trust` lets run (through cookiecutter).
 
@@ -76,7 +79,7 @@ def code_in_template(root: Path) -> list[CodeFinding]:
     found = _config_code(root)
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d not in _VCS)  # git's own hooks are not the template's
         if here.name == "hooks":
             found += [
                 CodeFinding(f"hook {(here / name).relative_to(root).as_posix()}", here / name, 1)
