@@ -352,6 +352,44 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, s
     assert not (disk / "kit").exists() and not list(disk.glob(".transfogen-*"))
 
 
+@pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "without renameat2"])
+def test_the_final_move_never_replaces_a_folder_even_empty(tmp_path, monkeypatch, atomic):
+    from transfogen import files
+
+    if not atomic:
+        monkeypatch.setattr(files, "_renameat2", lambda: None)
+    (tmp_path / "neuf").mkdir()
+    (tmp_path / "neuf" / "a.md").write_text("nouveau", encoding="utf-8")
+    for existing in ("vide", "plein"):
+        (tmp_path / existing).mkdir()
+    (tmp_path / "plein" / "b.md").write_text("à moi", encoding="utf-8")
+    for existing in ("vide", "plein"):
+        with pytest.raises(FileExistsError):
+            files.rename_noreplace(tmp_path / "neuf", tmp_path / existing)
+    files.rename_noreplace(tmp_path / "neuf", tmp_path / "libre")
+    assert _files(tmp_path) == {"libre/a.md": b"nouveau", "plein/b.md": "à moi".encode()}
+
+
+def test_a_mount_point_as_target_gives_one_line_and_stays_mounted(tmp_path, examples_dir, small_disk, monkeypatch):
+    import errno
+
+    target = small_disk
+    if target is None:  # no tmpfs here: the system refuses to remove the folder as it would a mount point
+        target = tmp_path / "montage"
+        target.mkdir()
+        rmdir = Path.rmdir
+
+        def busy(path):
+            if path == target:
+                raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+            rmdir(path)
+
+        monkeypatch.setattr(Path, "rmdir", busy)
+    result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(target)])
+    assert result.exit_code == 1 and "point de montage" in result.stderr and result.stderr.count("\n") == 1
+    assert target.is_dir() and list(target.iterdir()) == []
+
+
 def test_a_read_only_or_unwritable_parent_gives_one_line(tmp_path, examples_dir, small_disk):
     if small_disk is not None:
         subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
