@@ -467,8 +467,11 @@ PAYLOADS = {
     "join with a huge separator": ("{{ range(100000)|join('y' * 1000000) }}", "taille d'un texte ou d'une liste"),
     "tojson indent": ("{{ [1, 2]|tojson(indent=10**9) }}", "largeur demandée au filtre tojson"),
     "lipsum": ("{{ lipsum(10**9) }}", "taille demandée à lipsum()"),
-    "self include": ("{% include 'a.md' %}", "profondeur d'inclusion ou de macro"),
-    "recursive macro": ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "profondeur d'inclusion ou de macro"),
+    "self include": ("{% include 'a.md' %}", "profondeur d'inclusion, de macro ou d'expression"),
+    "recursive macro": (
+        "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+        "profondeur d'inclusion, de macro ou d'expression",
+    ),
 }
 
 
@@ -481,6 +484,27 @@ def test_a_template_that_works_forever_stops_at_a_named_limit(tmp_path, payload)
     assert f"limite dépassée : {limit}" in error.value.message
     assert (error.value.path, error.value.line) == (str(template / SKELETON / "a.md"), 2)
     assert not (tmp_path / "kit" / "a.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "deep"),
+    [
+        ("roles/x.md", "# X\n\n{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}\n"),
+        ("seances/immersion.yaml", "x: " + "[" * 5000 + "]" * 5000 + "\n"),
+        ("transfogen.yaml", "x: " + "[" * 5000 + "]" * 5000 + "\n"),
+    ],
+    ids=["expression", "session pattern", "manifest"],
+)
+def test_a_file_nested_too_deep_is_one_problem_for_check_and_one_line_for_new(tmp_path, file, deep):
+    hostile = kit_template(tmp_path / "gabarit")
+    path = hostile / file
+    path.write_text(deep if file.endswith(".md") else path.read_text(encoding="utf-8") + deep, encoding="utf-8")
+    checked = _check(hostile)
+    assert checked.exit_code == 1 and "Traceback" not in checked.output, checked.output
+    assert f"{path}:" in checked.output
+    result = _new(tmp_path, hostile)
+    assert result.exit_code == 1 and f"{path}:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "kit").exists()
 
 
 def test_the_time_budget_is_shared_by_the_whole_kit(tmp_path, monkeypatch):

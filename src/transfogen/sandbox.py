@@ -351,7 +351,7 @@ def _located(error: BaseException, path: Path, filenames: set[str], line: int | 
         return UnsafeTemplateError(f"opération interdite par le bac à sable : {error}", path=path, line=at)
     if isinstance(error, RecursionError):
         return TemplateError(
-            "limite dépassée : profondeur d'inclusion ou de macro (un gabarit qui s'inclut lui-même ?)",
+            "limite dépassée : profondeur d'inclusion, de macro ou d'expression (un gabarit qui s'inclut lui-même ?)",
             path=path,
             line=at,
         )

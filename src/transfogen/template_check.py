@@ -20,6 +20,7 @@ from transfogen.errors import LocatedError, TransfogenError
 SKELETON = "{{cookiecutter.slug}}"
 MIN_PATTERN_BLOCKS = 10  # a 5-day session takes 10 half-day blocks
 MIN_LAB_BLOCKS = 2
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: faster, and bounds nesting
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -50,7 +51,7 @@ def _text_files(root: Path) -> list[Path]:
 def _check_manifest_and_config(root: Path, problems: list[Problem]) -> None:
     manifest = root / "transfogen.yaml"
     try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        data = yaml.load(manifest.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         problems.append(Problem(str(manifest), 1, "manifeste du gabarit manquant"))
         data = None
@@ -113,6 +114,8 @@ def _check_jinja(root: Path, problems: list[Problem]) -> None:
             env.parse(path.read_text(encoding="utf-8"))
         except TemplateSyntaxError as error:
             problems.append(Problem(str(path), error.lineno or 1, f"Jinja : {error.message}"))
+        except RecursionError:
+            problems.append(Problem(str(path), 1, "Jinja : expression trop profondément imbriquée"))
 
 
 def _check_markdown(root: Path, problems: list[Problem]) -> None:
@@ -143,7 +146,7 @@ def _method_durations(root: Path) -> dict[str, int]:
     for path in sorted((root / "methodes").glob("*.md")):
         meta_text, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
         try:
-            meta = yaml.safe_load(meta_text or "")
+            meta = yaml.load(meta_text or "", Loader=_LOADER)
         except yaml.YAMLError:
             continue
         if isinstance(meta, dict) and isinstance(meta.get("duration"), int):
@@ -153,7 +156,7 @@ def _method_durations(root: Path) -> dict[str, int]:
 
 def _yaml_node(path: Path, problems: list[Problem]) -> yaml.Node | None:
     try:
-        return yaml.compose(path.read_text(encoding="utf-8"))
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.append(
@@ -261,7 +264,7 @@ def _check_day(path: Path, durations: dict[str, int], problems: list[Problem]) -
         return
     end = None
     for number, slot_node in enumerate(found[0].value, start=1):
-        line, slot = slot_node.start_mark.line + 1, yaml.safe_load(yaml.serialize(slot_node))
+        line, slot = slot_node.start_mark.line + 1, yaml.load(yaml.serialize(slot_node), Loader=_LOADER)
         if not isinstance(slot, dict) or _clock(slot.get("start")) is None or not isinstance(slot.get("minutes"), int):
             problems.append(
                 Problem(str(path), line, f'day[{number}] : la forme attendue est {{start: "HH:MM", minutes, kind}}')
@@ -352,11 +355,11 @@ def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> 
     except TransfogenError as error:
         return [_from_error(error, str(root))]
     problems: list[Problem] = []
-    _check_manifest_and_config(root, problems)
-    _check_sheets(root, problems)
-    _check_jinja(root, problems)
-    _check_markdown(root, problems)
-    _check_patterns(root, problems)
+    for step in (_check_manifest_and_config, _check_sheets, _check_jinja, _check_markdown, _check_patterns):
+        try:
+            step(root, problems)
+        except RecursionError:  # a file nested deeper than any reader goes
+            problems.append(Problem(str(root), 1, "un fichier du gabarit est trop profondément imbriqué pour être lu"))
     if not trust:
         problems += [
             Problem(
