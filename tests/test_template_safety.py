@@ -432,6 +432,17 @@ def test_a_link_to_a_file_outside_the_template_is_refused_and_never_read(tmp_pat
     assert "mot-de-passe" not in checked.output
 
 
+def test_a_pipe_in_a_template_folder_is_refused_instead_of_hanging(tmp_path):
+    import os
+
+    hostile = kit_template(tmp_path / "gabarit")
+    os.mkfifo(hostile / SKELETON / "tube.md")
+    result = _new(tmp_path, hostile)
+    _assert_refused(result, 3, f"{hostile / SKELETON / 'tube.md'}: fichier spécial")
+    checked = _check(hostile)
+    assert checked.exit_code == 1 and f"{hostile / SKELETON / 'tube.md'}:1: fichier spécial" in checked.output
+
+
 # --- Bounded work ------------------------------------------------------------------------------------
 
 PAYLOADS = {

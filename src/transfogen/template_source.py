@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -47,12 +48,29 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 def check_tree(root: Path) -> None:
-    """Refuse links that point outside the template: a template must not read the user's files."""
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
-            if path.is_symlink() and not _inside(root, path):
-                raise UnsafeTemplateError(f"lien vers l'extérieur du gabarit ({os.readlink(path)}), refusé", path=path)
+    """Refuse what a template must not make transfogen read: links pointing outside the template (the
+    user's files), special files (a pipe or a device would block or never end), huge files."""
+    try:
+        for folder, dirs, files in os.walk(root):
+            for name in dirs + files:
+                _check_entry(root, Path(folder) / name)
+    except RecursionError:
+        raise TemplateError("arborescence trop profonde", path=root) from None
+
+
+def _check_entry(root: Path, path: Path) -> None:
+    if path.is_symlink() and not _inside(root, path):
+        raise UnsafeTemplateError(f"lien vers l'extérieur du gabarit ({os.readlink(path)}), refusé", path=path)
+    try:
+        info = path.stat()
+    except OSError:
+        return  # a dangling link inside the template: reading it fails later, with its name
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        raise UnsafeTemplateError("fichier spécial (tube, périphérique…), refusé", path=path)
+    if info.st_size > ZIP_LIMITS.unpacked_bytes:
+        raise TemplateError(
+            f"limite dépassée : taille d'un fichier ({ZIP_LIMITS.unpacked_bytes // 1024 // 1024} Mio)", path=path
+        )
 
 
 @dataclass(frozen=True)
