@@ -31,8 +31,14 @@ REPORT = "rapport.csv"
 REPORT_HEADER = ("ligne", "dossier", "statut", "seances", "alertes", "erreur")
 DONE, SKIPPED, FAILED = "genere", "deja-fait", "erreur"
 _TAG = "tag:yaml.org,2002:"
-_INT_KEYS = {"program.months", "program.session_days", "team.residents", "team.ambassadors"}
-_BOOL_KEYS = {"program.avoid_school_holidays"}
+_INT_KEYS = {
+    "program.months",
+    "program.session_days",
+    "program.budget_vote_month",
+    "team.residents",
+    "team.ambassadors",
+}
+_BOOL_KEYS = {"program.avoid_school_holidays", "program.summer_break"}
 _LIST_KEYS = {"collectivity.sites", "collectivity.network", "program.weekdays"}
 _PERIOD_KEYS = {"program.blackouts", "program.school_holidays"}
 _TRUE = {"true", "oui", "vrai", "yes", "1"}

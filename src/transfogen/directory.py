@@ -342,6 +342,7 @@ program:
   session_days: 3
   weekdays: [tue, wed, thu, fri]
   avoid_school_holidays: true
+  summer_break: true      # pas de séance du 15 juillet au 31 août ; false pour y renoncer
 
 team:                     # proposé pour {population} : à ajuster
   residents: {values["team.residents"]}
