@@ -125,3 +125,23 @@ def test_new_says_on_stderr_which_cases_do_not_fit(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Attention : Trop peu de séances pour les 5 cas pratiques du profil" in result.stderr
     assert "« Cas E »" in result.stderr and "peut tenir" in result.stderr
+
+
+def test_formal_documents_state_the_computed_time_and_no_internal_warning(bake_kit, tmp_path):
+    from transfogen.fr import jours
+
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(
+        "collectivity: {name: Ville d'essai, kind: commune, department: '59'}\n"
+        "program: {start: 2027-01-04, months: 36, session_days: 5, avoid_school_holidays: false}\n",
+        encoding="utf-8",
+    )
+    programme, _ = plan_with_rules(load_profile(profile))
+    days = next(b.days for b in programme.budgets if b.role == "ambassadeurs")
+    assert days > 40 and any("lettre de mission" in w for w in programme.warnings)  # the coordinator is warned
+    result = bake_kit(profile=str(profile))
+    assert result.error is None, result.error
+    for name in ("documents/lettre-de-mission-ambassadeur.md", "documents/appel-a-ambassadeurs.md"):
+        text = result.read(name)
+        assert jours(days) in text, name
+        assert "dépasse" not in text and "connaissance de cause" not in text and "Attention" not in text
