@@ -63,6 +63,9 @@ class _Window:
         return self.election.name + ("" if self.election.confirmed else " (date non confirmée)")
 
 
+# Days kept between a peer exchange and any session day, when the month allows it.
+_EXCHANGE_MARGIN = 4
+
 # Same-day events, in the order they happen: a case is restituted before the committee decides on it.
 _EVENT_ORDER = ("inter-collectivites", "restitution", "comite-pilotage", "cloture")
 
@@ -512,9 +515,15 @@ def _peer_exchanges(sessions: list[Session], profile: Profile, rules: ProgrammeR
     taken = {day for session in sessions for day in session.days}
 
     def free_day(day: date, last: date) -> date | None:
-        while day <= last and (day in taken or slots.blocker(day) is not None):
+        """The first free allowed day from `day`, preferring one at least a few days from any session
+        (the group needs time to prepare it, and a breath after a long session)."""
+        free = []
+        while day <= last:
+            if day not in taken and slots.blocker(day) is None:
+                free.append(day)
             day += timedelta(days=1)
-        return day if day <= last else None
+        apart = [d for d in free if all(abs((d - t).days) >= _EXCHANGE_MARGIN for t in taken)]
+        return (apart or free or [None])[0]
 
     days = []
     for year, month in _months(profile.program.start, profile.program.months):
