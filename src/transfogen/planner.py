@@ -809,9 +809,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     sessions, calendar_notes, calendar_warnings = _school_calendar(sessions, profile, cal, facts, slots)
     notes += calendar_notes
     warnings += calendar_warnings
-    if settings.summer_break and rules.rhythm.summer_break is None:
-        pass  # the template promises no summer break: nothing to say
-    elif not settings.summer_break and rules.rhythm.summer_break:
+    if rules.rhythm.summer_break and not settings.summer_break:
         notes.append("Le profil renonce à la pause d'été : des séances peuvent tomber de mi-juillet à fin août.")
 
     events = _rituals(sessions, profile, rules, slots)
