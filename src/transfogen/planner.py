@@ -523,7 +523,8 @@ def _peer_exchanges(sessions: list[Session], profile: Profile, rules: ProgrammeR
                 free.append(day)
             day += timedelta(days=1)
         apart = [d for d in free if all(abs((d - t).days) >= _EXCHANGE_MARGIN for t in taken)]
-        return (apart or free or [None])[0]
+        chosen = apart or free
+        return chosen[0] if chosen else None
 
     days = []
     for year, month in _months(profile.program.start, profile.program.months):
