@@ -426,8 +426,10 @@ def test_every_json_field_is_documented():
     assert missing == []
 
 
-def test_rule_labels_name_every_id_and_keep_the_phase_name_on_a_clash():
+def test_template_names_every_id_and_keeps_the_phase_name_on_a_clash(tmp_path):
     from types import SimpleNamespace as Rule
+
+    from transfogen.template import Template
 
     rules = Rule(
         phases=(Rule(id="cloture", name="Clôture et passage de relais"),),
@@ -438,7 +440,8 @@ def test_rule_labels_name_every_id_and_keep_the_phase_name_on_a_clash():
             Rule(kind="comite-pilotage", name="Comité de pilotage"),
         ),
     )
-    assert cf.rule_labels(rules) == {
+    template = Template(tmp_path, "t", "1", "T", "", "", {}, rules)
+    assert template.names == {
         "cloture": "Clôture et passage de relais",
         "immersion": "Immersion",
         "gouvernance": "Gouvernance",

@@ -413,7 +413,7 @@ def test_new_under_a_file_is_one_line_and_leaves_nothing(tmp_path):
 def test_a_full_disk_during_new_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
     import errno
 
-    def full(programme, template, rules, profile_text, work, **options):
+    def full(programme, template, profile_text, work, **options):
         (work / "a-moitie.md").write_text("# À moi", encoding="utf-8")
         raise OSError(errno.ENOSPC, "No space left on device", str(work / "b.md"))
 
@@ -514,14 +514,16 @@ def random_profiles(draw) -> str:
 @given(random_profiles())
 def test_random_profiles_plan_or_raise_only_transfogen_errors(text):
     from transfogen import calendar_formats
-    from transfogen.api import plan_with_rules
+    from transfogen.api import bundled_template_dir, plan_template
+    from transfogen.template import load_template
 
     try:
         loaded = parse_profile(text, "aleatoire.yaml")
-        programme, rules = plan_with_rules(loaded)
+        template = load_template(bundled_template_dir())
+        programme = plan_template(loaded, template)
     except TransfogenError as error:
         assert "\n" not in str(error).strip()
         return
-    labels = calendar_formats.rule_labels(rules)
+    labels = template.names
     for render in (calendar_formats.to_ics, calendar_formats.to_csv, calendar_formats.to_json):
         render(programme, labels)

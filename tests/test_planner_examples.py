@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 
 from planner_invariants import check_programme
-from transfogen.api import bundled_examples, bundled_template_dir, plan_with_rules
+from transfogen.api import bundled_examples, bundled_template_dir, plan_template
 from transfogen.french_calendar import load_calendar_facts
 from transfogen.model import Case, Collectivity, Profile, ProgramSettings
 from transfogen.planner import plan
 from transfogen.profile import load_profile
 from transfogen.rules import load_rules
+from transfogen.template import load_template
 
 EXAMPLES = {path.stem: path for path in bundled_examples()}
 PAIRS = [(name, "transfo") for name in EXAMPLES] + [("pays-de-mormal", "residence")]
@@ -20,8 +21,9 @@ PAIRS = [(name, "transfo") for name in EXAMPLES] + [("pays-de-mormal", "residenc
 
 @pytest.fixture(scope="module")
 def programmes():
+    templates = {name: load_template(bundled_template_dir(name)) for name in {template for _, template in PAIRS}}
     return {
-        (name, template): plan_with_rules(load_profile(EXAMPLES[name]), bundled_template_dir(template))
+        (name, template): (plan_template(load_profile(EXAMPLES[name]), templates[template]), templates[template].rules)
         for name, template in PAIRS
     }
 

@@ -18,11 +18,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def _context(tmp_path: Path, example: str = "strasbourg", **changes) -> dict:
     """The `kit` context of an example profile, with dotted-key changes applied to the profile."""
-    from transfogen.french_calendar import load_calendar_facts
+    from transfogen.api import plan_template
     from transfogen.kit import kit_context, load_template
-    from transfogen.planner import plan
     from transfogen.profile import load_profile
-    from transfogen.rules import load_rules
 
     data = yaml.safe_load((REPO / "examples" / f"{example}.yaml").read_text(encoding="utf-8"))
     for dotted, value in changes.items():
@@ -34,9 +32,8 @@ def _context(tmp_path: Path, example: str = "strasbourg", **changes) -> dict:
     path = tmp_path / f"{example}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     root = REPO / "templates" / "transfo"
-    rules = load_rules(root)
-    programme = plan(load_profile(path), rules, load_calendar_facts())
-    return kit_context(programme, load_template(root), rules)
+    template = load_template(root)
+    return kit_context(plan_template(load_profile(path), template), template)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,7 @@
-"""Library entry points that read files: the CLI and other front ends call these."""
+"""Library entry points that read files: the CLI and other front ends call these.
+
+`plan`, `generate` and `check` are the public API, re-exported by the package (see its docstring).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from transfogen.errors import ProfileError, TemplateError
 from transfogen.model import Profile, Programme
 
 if TYPE_CHECKING:
-    from transfogen.rules import ProgrammeRules
+    from transfogen.french_calendar import CalendarFacts
+    from transfogen.template import Template
+    from transfogen.template_check import Problem
 
 
 def bundled_template_dir(name: str = "transfo") -> Path:
@@ -27,18 +32,19 @@ def bundled_template_dir(name: str = "transfo") -> Path:
 def plan_profile(path: str | Path, template_dir: str | Path | None = None) -> Programme:
     """Read a collectivity's profile and plan its programme with the template's rules."""
     from transfogen.profile import load_profile
+    from transfogen.template import load_template
 
-    return plan_with_rules(load_profile(path), template_dir)[0]
+    template = load_template(template_dir if template_dir is not None else bundled_template_dir())
+    return plan_template(load_profile(path), template)
 
 
-def plan_with_rules(profile: Profile, template_dir: str | Path | None = None) -> tuple[Programme, ProgrammeRules]:
-    """Plan a loaded profile; also return the template's rules, which renderers need for names."""
+def plan_template(profile: Profile, template: Template, facts: CalendarFacts | None = None) -> Programme:
+    """Plan a loaded profile with a loaded template's rules and the French calendar facts (read from the
+    package unless given: a batch reads them once)."""
     from transfogen.french_calendar import load_calendar_facts
     from transfogen.planner import plan
-    from transfogen.rules import load_rules
 
-    rules = load_rules(template_dir if template_dir is not None else bundled_template_dir())
-    programme = plan(profile, rules, load_calendar_facts())
+    programme = plan(profile, template.rules, facts or load_calendar_facts())
     if not programme.sessions:  # a calendar or a kit without a session is of no use: say why instead
         raise ProfileError(
             profile.source or "<profil>",
@@ -47,7 +53,7 @@ def plan_with_rules(profile: Profile, template_dir: str | Path | None = None) ->
             "vacances, jours fériés ou jours de la semaine) : réduisez program.blackouts, autorisez d'autres "
             "jours ou allongez program.months",
         )
-    return programme, rules
+    return programme
 
 
 def bundled_examples() -> list[Path]:
@@ -68,3 +74,46 @@ def template_example(template_dir: str | Path) -> Path:
         name = None
     examples = bundled_examples()
     return next((p for p in examples if p.stem == name), examples[0])
+
+
+# ------------------------------------------------------------------ the public library API
+# Re-exported by the package (`transfogen.plan`…): what a script or another front end calls.
+
+
+def plan(profile: str | Path, template: str | Path | None = None) -> Programme:
+    """The dated programme of a profile file, planned with a template (a name, a folder or a zip;
+    by default the bundled `transfo`)."""
+    from transfogen.profile import load_profile
+    from transfogen.template import load_template
+    from transfogen.template_source import open_template, resolve_template
+
+    loaded = load_profile(profile)
+    with open_template(resolve_template(template), renders=False) as root:
+        return plan_template(loaded, load_template(root))
+
+
+def generate(
+    profile: str | Path | Profile,
+    output: str | Path | None = None,
+    *,
+    template: str | Path | None = None,
+    force: bool = False,
+    trust: bool = False,
+) -> Path:
+    """Generate the kit of a profile into `output` (by default a folder named after the collectivity)
+    and return its folder. `force` replaces a previous kit (kept aside as a backup); `trust` lets a
+    contributed template run its own code."""
+    from transfogen.kit import generate_kit
+    from transfogen.template_source import resolve_template
+
+    return generate_kit(profile, output, template_dir=resolve_template(template), force=force, trust=trust)
+
+
+def check(template: str | Path, examples: list[Path] | None = None, *, trust: bool = False) -> list[Problem]:
+    """Every problem of a template (file, line, message), rendered with the example profiles (by default
+    the bundled ones); an empty list means the template is ready to share."""
+    from transfogen.template_check import check_template
+    from transfogen.template_source import resolve_template
+
+    root = resolve_template(template)
+    return check_template(Path(root or bundled_template_dir()), examples or bundled_examples(), trust=trust)

@@ -263,25 +263,23 @@ class PreparedTemplate:
 
     def __init__(self, root: Path):
         from transfogen.french_calendar import load_calendar_facts
-        from transfogen.rules import load_rules
         from transfogen.template import load_template
 
         self.root = root
         self.template = load_template(root)
-        self.rules = load_rules(root)
         self.facts = load_calendar_facts()
 
     def build(self, text: str, label: str, work: Path, *, site: bool) -> tuple[Path, Any]:
         """Build the kit of a profile text inside `work`; return its folder and the programme."""
+        from transfogen.api import plan_template
         from transfogen.directory import check_department_served
         from transfogen.kit import build_kit
-        from transfogen.planner import plan
         from transfogen.profile import parse_profile
 
         profile = parse_profile(text, label)
         check_department_served(profile.collectivity.department)
-        programme = plan(profile, self.rules, self.facts)
-        return build_kit(programme, self.template, self.rules, text, work, site=site), programme
+        programme = plan_template(profile, self.template, self.facts)
+        return build_kit(programme, self.template, text, work, site=site), programme
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,6 @@ CSV_HEADER = ("Date", "Jour", "Séance", "Jour de séance", "Phase", "Titre", "F
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def rule_labels(rules) -> dict[str, str]:
-    """French names from a `transfogen.rules.ProgrammeRules`: phases, case stages, lab topics, rituals."""
-    labels = {phase.id: phase.name for phase in rules.phases}
-    labels.update({item.id: item.name for item in (*rules.case_stages, *rules.lab_topics)})
-    for ritual in rules.rituals:  # "cloture" is both a phase and a ritual: the phase keeps its name
-        labels.setdefault(ritual.kind, ritual.name)
-    return labels
-
-
 def _names(p: Programme, labels: Mapping[str, str] | None) -> dict[str, str]:
     names = {span.id: span.name for span in p.phases if span.name}
     names.update(labels or {})

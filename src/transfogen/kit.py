@@ -25,9 +25,10 @@ from transfogen.model import Profile, Programme
 from transfogen.template import Template, load_template
 
 
-def _labels(template: Template, rules: Any, department: str) -> Labels:
+def _labels(template: Template, department: str) -> Labels:
     from transfogen.profile import KIND_LABELS, department_name
 
+    rules = template.rules
     return Labels(
         phases={phase.id: phase.name for phase in rules.phases},
         phase_descriptions={phase.id: phase.description for phase in rules.phases},
@@ -195,21 +196,20 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
         _write(kit / session_file(session.number), f"---\n{front}---\n\n{body}")
 
 
-def _write_calendar(programme: Programme, rules: Any, kit: Path) -> None:
-    from transfogen.calendar_formats import rule_labels, to_csv, to_ics
+def _write_calendar(programme: Programme, template: Template, kit: Path) -> None:
+    from transfogen.calendar_formats import to_csv, to_ics
 
-    labels = rule_labels(rules)
-    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, labels))
-    _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, labels))
+    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, template.names))
+    _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, template.names))
 
 
-def kit_context(programme: Programme, template: Template, rules: Any) -> dict:
-    labels = _labels(template, rules, programme.profile.collectivity.department)
+def kit_context(programme: Programme, template: Template) -> dict:
+    labels = _labels(template, programme.profile.collectivity.department)
     context = build_context(programme, labels, {"name": template.name, "version": template.version})
     # The roles this template has a sheet for (kit.roles names every role of the shared vocabulary).
     context["role_sheets"] = [
         {"id": path.stem, "name": labels.roles.get(path.stem, path.stem), "file": f"roles/{path.name}"}
-        for path in sorted((template.root / "roles").glob("*.md"))
+        for path in template.role_files
         if path.stem in labels.roles
     ]
     return context
@@ -218,18 +218,17 @@ def kit_context(programme: Programme, template: Template, rules: Any) -> dict:
 def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
     """The content of a template's `cookiecutter.json`: plain `cookiecutter --no-input` then renders
     the skeleton of the template's example (kept in sync by tests/test_kit.py)."""
-    from transfogen.api import plan_with_rules
+    from transfogen.api import plan_template
     from transfogen.profile import load_profile
 
     template = load_template(template_root)
-    programme, rules = plan_with_rules(load_profile(example_profile), template_root)
-    return {"slug": programme.profile.slug, "_kit": markdown_context(kit_context(programme, template, rules))}
+    programme = plan_template(load_profile(example_profile), template)
+    return {"slug": programme.profile.slug, "_kit": markdown_context(kit_context(programme, template))}
 
 
 def build_kit(
     programme: Programme,
     template: Template,
-    rules: Any,
     profile_text: str,
     work: Path,
     *,
@@ -240,12 +239,12 @@ def build_kit(
     from transfogen.sandbox import render_budget
     from transfogen.site import build_site
 
-    context = kit_context(programme, template, rules)
+    context = kit_context(programme, template)
     markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
     with render_budget():  # one time and size budget for all the templates of the kit
         kit = _render_skeleton(template, markdown, work, trust)
         _render_items(template, markdown, programme, kit)
-    _write_calendar(programme, rules, kit)
+    _write_calendar(programme, template, kit)
     _write(kit / STATE_DIR / "profil.yaml", profile_text)
     _write(
         kit / STATE_DIR / "gabarit.json",
@@ -279,7 +278,7 @@ def generate_kit(
     With `force`, a kit already there is moved aside as `<output_dir>.ancien-<n>` (given to
     `on_backup`); any other non-empty folder is refused.
     """
-    from transfogen.api import plan_with_rules
+    from transfogen.api import plan_template
     from transfogen.files import build_folder, check_destination, install, make_parents, os_reason, remove_empty
     from transfogen.profile import load_profile
     from transfogen.template_source import open_template
@@ -291,13 +290,13 @@ def generate_kit(
     profile_text = profile.text
     with open_template(template_dir, trust=trust) as root:
         template = load_template(root)
-        programme, rules = plan_with_rules(profile, root)
+        programme = plan_template(profile, template)
         created: list[Path] = []
         try:
             created = make_parents(out.parent)
             # Same parent as the destination, so the final move is a rename on one file system.
             with build_folder(out.parent) as work:
-                kit = build_kit(programme, template, rules, profile_text, work, trust=trust)
+                kit = build_kit(programme, template, profile_text, work, trust=trust)
                 backup = install(kit, out, replace_kit)
         except OSError as error:
             remove_empty(created)

@@ -1,4 +1,4 @@
-"""Reading a kit template folder: its manifest, method sheets, session patterns and day frame.
+"""Reading a kit template folder: its manifest, programme rules, method sheets, session patterns and day frame.
 
 A template is a cookiecutter template (`cookiecutter.json` + `{{cookiecutter.slug}}/`, the kit's fixed
 skeleton) plus what transfogen renders one item at a time: `methodes/*.md`, `roles/*.md`,
@@ -9,12 +9,17 @@ skeleton) plus what transfogen renders one item at a time: `methodes/*.md`, `rol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from transfogen.errors import TemplateError
+from transfogen.rules import ProgrammeRules
+
+if TYPE_CHECKING:
+    from transfogen.sheets import Sheet
 
 MANIFEST = "transfogen.yaml"
 BLOCK_MINUTES = 180
@@ -48,6 +53,12 @@ class DayFrame:
 
 @dataclass(frozen=True)
 class Template:
+    """Everything transfogen reads from a template folder, read once.
+
+    The manifest and the programme rules are read when the template is loaded; the method sheets and
+    the session patterns only when a kit is rendered (the calendar needs the rules alone).
+    """
+
     root: Path
     name: str
     version: str
@@ -55,14 +66,53 @@ class Template:
     description: str
     example: str
     role_names: dict[str, str]
-    methods: dict[str, Any] = field(default_factory=dict)  # id → transfogen.sheets.Sheet
-    patterns: dict[str, SessionPattern] = field(default_factory=dict)  # stage/phase id → pattern
-    lab_patterns: dict[str, SessionPattern] = field(default_factory=dict)  # lab topic → pattern
-    day: DayFrame | None = None
+    rules: ProgrammeRules
 
     @property
     def skeleton(self) -> Path:
         return self.root / "{{cookiecutter.slug}}"
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """French names of the ids the calendars show: phases, case stages, lab topics, rituals."""
+        rules = self.rules
+        names = {phase.id: phase.name for phase in rules.phases}
+        names.update({item.id: item.name for item in (*rules.case_stages, *rules.lab_topics)})
+        for ritual in rules.rituals:  # "cloture" is both a phase and a ritual: the phase keeps its name
+            names.setdefault(ritual.kind, ritual.name)
+        return names
+
+    @cached_property
+    def methods(self) -> dict[str, Sheet]:
+        """Method sheets by id, validated against the sheet schema as they are read."""
+        from transfogen.sheets import load_sheet
+
+        methods = {}
+        for path in sorted((self.root / "methodes").glob("*.md")):
+            sheet = load_sheet(path, lint=False)  # `templates check` lints the bodies
+            methods[sheet.meta["id"]] = sheet
+        return methods
+
+    @cached_property
+    def patterns(self) -> dict[str, SessionPattern]:
+        """Session patterns by stage or phase id."""
+        seances = self.root / "seances"
+        return {p.stem: _pattern(p) for p in sorted(seances.glob("*.yaml")) if p.stem != "journee"}
+
+    @cached_property
+    def lab_patterns(self) -> dict[str, SessionPattern]:
+        """Session patterns by lab topic."""
+        return {p.stem: _pattern(p) for p in sorted((self.root / "seances" / "labo").glob("*.yaml"))}
+
+    @cached_property
+    def day(self) -> DayFrame | None:
+        path = self.root / "seances" / "journee.yaml"
+        return _day_frame(path) if path.exists() else None
+
+    @property
+    def role_files(self) -> list[Path]:
+        """The role sheets of the template (`roles/<id>.md`)."""
+        return sorted((self.root / "roles").glob("*.md"))
 
 
 def _read_yaml(path: Path) -> Any:
@@ -133,9 +183,10 @@ def _day_frame(path: Path) -> DayFrame:
     )
 
 
-def load_template(root: Path) -> Template:
-    """Read a template folder; sheets are validated against the sheet schema as they are read."""
-    from transfogen.sheets import load_sheet, schema
+def load_template(root: str | Path) -> Template:
+    """Read a template folder's manifest and programme rules (sheets are read when first needed)."""
+    from transfogen.rules import load_rules
+    from transfogen.sheets import schema
 
     root = Path(root)
     manifest = _read_yaml(root / MANIFEST)
@@ -144,14 +195,6 @@ def load_template(root: Path) -> Template:
     for key in ("name", "version", "title"):
         if not manifest.get(key):
             raise TemplateError("champ obligatoire", path=root / MANIFEST, key=key)
-    methods = {}
-    for path in sorted((root / "methodes").glob("*.md")):
-        sheet = load_sheet(path, lint=False)  # `templates check` lints the bodies
-        methods[sheet.meta["id"]] = sheet
-    seances = root / "seances"
-    patterns = {p.stem: _pattern(p) for p in sorted(seances.glob("*.yaml")) if p.stem != "journee"}
-    lab_patterns = {p.stem: _pattern(p) for p in sorted((seances / "labo").glob("*.yaml"))}
-    day = _day_frame(seances / "journee.yaml") if (seances / "journee.yaml").exists() else None
     return Template(
         root=root,
         name=str(manifest["name"]),
@@ -161,8 +204,5 @@ def load_template(root: Path) -> Template:
         example=str(manifest.get("example", "")),
         # The shared vocabulary names the roles; a template may rename some in its manifest.
         role_names={**schema()["roles"], **(manifest.get("roles") or {})},
-        methods=methods,
-        patterns=patterns,
-        lab_patterns=lab_patterns,
-        day=day,
+        rules=load_rules(root),
     )

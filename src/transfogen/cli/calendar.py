@@ -44,18 +44,20 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     from pathlib import Path
 
     from transfogen import calendar_formats
-    from transfogen.api import plan_with_rules
+    from transfogen.api import plan_template
     from transfogen.files import write_file
     from transfogen.profile import load_profile
+    from transfogen.template import load_template
     from transfogen.template_source import open_template, resolve_template
 
     loaded = load_profile(profile)
     for warning in loaded.warnings:
         click.echo(f"Attention : {warning}", err=True)
-    # The calendar reads only the template's rules and renders none of its files: no code check.
+    # Planning reads the template's rules and renders nothing: no code of it could run, so no --trust.
     with open_template(resolve_template(template), renders=False) as root:
-        programme, rules = plan_with_rules(loaded, root)
-    labels = calendar_formats.rule_labels(rules)
+        loaded_template = load_template(root)
+        programme = plan_template(loaded, loaded_template)
+    labels = loaded_template.names
     renderers: dict[str, Callable[..., str | bytes]] = {
         "text": calendar_formats.to_text,
         "json": calendar_formats.to_json,
