@@ -138,7 +138,7 @@ def test_formal_documents_state_the_computed_time_and_no_internal_warning(bake_k
         "program: {start: 2027-01-04, months: 36, session_days: 5, avoid_school_holidays: false}\n",
         encoding="utf-8",
     )
-    programme, _ = plan_with_rules(load_profile(profile))
+    programme = plan_template(load_profile(profile), load_template(bundled_template_dir()))
     days = next(b.days for b in programme.budgets if b.role == "ambassadeurs")
     assert days > 40 and any("lettre de mission" in w for w in programme.warnings)  # the coordinator is warned
     result = bake_kit(profile=str(profile))
