@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from transfogen.api import plan_profile
 from transfogen.fr import jours_fr
 from transfogen.sheets import load_sheet, placeholder_pattern
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 _ROW = re.compile(r"^\| (\d\d:\d\d)–(\d\d:\d\d) \| (\d+) min \| (.+?) \|$")
 
@@ -30,7 +33,8 @@ def test_each_session_sheet_names_its_dates_case_and_methods(kits, examples_dir,
         if session.case is not None and session.case <= len(programme.profile.cases):
             assert programme.profile.cases[session.case - 1].title in text
         for method_id in sheet.meta["methods"]:
-            method = load_sheet(kit / f"methodes/{method_id}.md")
+            assert (kit / f"methodes/{method_id}.md").is_file()
+            method = load_sheet(TEMPLATES / f"transfo/methodes/{method_id}.md")
             assert f"../methodes/{method_id}.md" in text, f"séance {session.number}: lien vers {method_id}"
             assert method.title in text
         for heading in (

@@ -25,6 +25,7 @@ EXPECTED_SECTION = {
     "documents": "documents/index.html",
     "principes.html": "principes.html",
     "glossaire.html": "glossaire.html",
+    "bibliographie.html": "bibliographie.html",
 }
 
 

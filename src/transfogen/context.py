@@ -13,6 +13,7 @@ from typing import Any
 from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
 from transfogen.markup import escape_markdown
 from transfogen.model import Programme
+from transfogen.names import name_forms
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
     return {
         "collectivity": {
             "name": collectivity.name,
+            **name_forms(collectivity.name),
             "kind": collectivity.kind,
             "kind_label": labels.kinds.get(collectivity.kind, collectivity.kind),
             "department": collectivity.department,

@@ -13,6 +13,7 @@ from importlib import resources
 from transfogen.fr import duree as minutes_fr
 from transfogen.fr import jours_fr as dates_fr
 from transfogen.markup import render_inline, render_markdown
+from transfogen.names import name_forms
 from transfogen.sheets import Sheet, schema
 
 
@@ -37,7 +38,8 @@ def page(
     `nav` lists (href, label) entries; the entry whose href equals `current` is marked as the current page.
     `css` is inlined in a <style> element, `css_href` is linked (a relative path keeps file:// working).
     """
-    head_title = f"{title} — {collectivity}" if collectivity else title
+    # A title that already names the collectivity does not name it twice.
+    head_title = f"{title} — {collectivity}" if collectivity and collectivity not in title else title
     head = [
         "<!DOCTYPE html>",
         '<html lang="fr">',
@@ -76,7 +78,9 @@ def page(
         "</main>",
         '<footer class="pied">',
         "<p>Kit produit avec transfogen, outil libre de préparation d'un programme de laboratoire "
-        "d'innovation publique" + (f" pour {escape(collectivity)}" if collectivity else "") + ".</p>",
+        "d'innovation publique"
+        + (f" pour {escape(name_forms(collectivity)['the_name'])}" if collectivity else "")
+        + ".</p>",
         "</footer>",
         "</body>",
         "</html>",

@@ -133,7 +133,9 @@ def _write(path: Path, content: str | bytes) -> None:
 def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
     """Render what cookiecutter cannot: one file per role, per method and per session."""
     from transfogen.composer import compose
+    from transfogen.method_document import method_markdown
     from transfogen.sandbox import item_environment, render_file
+    from transfogen.sheets import parse_sheet
 
     env = item_environment(template.root)
 
@@ -146,8 +148,9 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
         text = Path(sheet.path).read_text(encoding="utf-8")
         # Most method sheets are plain Markdown: compiling them as templates would only cost time.
         if any(marker in text for marker in ("{{", "{%", "{#")):
-            text = render(f"methodes/{method_id}.md")
-        _write(kit / "methodes" / f"{method_id}.md", text)
+            sheet = parse_sheet(render(f"methodes/{method_id}.md"), sheet.path, lint=False)
+        # The kit's copy is read and printed by people: the fields laid out as text, not YAML.
+        _write(kit / "methodes" / f"{method_id}.md", method_markdown(sheet))
 
     methods = {
         method_id: {

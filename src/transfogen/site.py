@@ -24,6 +24,7 @@ SECTIONS = (
     ("documents/index.html", "Documents"),
     ("principes.html", "Principes"),
     ("glossaire.html", "Glossaire"),
+    ("bibliographie.html", "Sources"),
 )
 INDEX_TITLES = {
     "roles": "Les rôles",
