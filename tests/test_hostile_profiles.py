@@ -315,7 +315,7 @@ def test_a_piped_profile_is_read_once_and_its_markdown_stays_text(tmp_path):
     programme = (target / "site" / "programme.html").read_text(encoding="utf-8")
     assert "![x](http://127.0.0.1:9/p.png) __init__ {{ 7*7 }}" in programme
     assert "Accueil &lt;b&gt;jeunes&lt;/b&gt;" in programme
-    assert "<title>Le programme — ![x](http://127.0.0.1:9/p.png) __init__ {{ 7*7 }} — " in programme
+    assert "<title>Le programme — ![x](http://127.0.0.1:9/p.png) __init__ {{ 7*7 }}</title>" in programme
 
 
 def test_a_start_in_the_past_is_a_warning_on_stderr(tmp_path):

@@ -30,10 +30,27 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     from transfogen.html import page, sheet_html, stylesheet
     from transfogen.sheets import load_sheet
 
-    parsed = load_sheet(sheet)
     target = Path(output) if output else Path(sheet).with_suffix(".html")
     if target.resolve() == Path(sheet).resolve():
         raise OutputExistsError(f"{target} : la page ne peut pas remplacer la fiche elle-même ; choisissez un autre -o")
-    document = page(parsed.title, sheet_html(parsed), css=stylesheet())
+    document = _kit_document(Path(sheet))
+    if document is None:  # a sheet with its front matter: checked, then laid out
+        parsed = load_sheet(sheet)
+        document = page(parsed.title, sheet_html(parsed), css=stylesheet())
     write_file(target, document, force=force)
     click.echo(f"Page écrite : {target}")
+
+
+def _kit_document(path: Path) -> str | None:
+    """A kit's method sheet is already laid out as a Markdown document ("# Title" first): its page."""
+    from transfogen.html import page, stylesheet
+    from transfogen.markup import render_markdown
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # load_sheet reports it in French
+    if not text.startswith("# "):
+        return None
+    title, _, body = text.partition("\n")
+    return page(title[2:].strip(), render_markdown(body), css=stylesheet())
