@@ -33,7 +33,7 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     target = Path(output) if output else Path(sheet).with_suffix(".html")
     if target.resolve() == Path(sheet).resolve():
         raise OutputExistsError(f"{target} : la page ne peut pas remplacer la fiche elle-même ; choisissez un autre -o")
-    document = _kit_document(Path(sheet))
+    document = _kit_document(sheet)
     if document is None:  # a sheet with its front matter: checked, then laid out
         parsed = load_sheet(sheet)
         document = page(parsed.title, sheet_html(parsed), css=stylesheet())
@@ -41,13 +41,14 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     click.echo(f"Page écrite : {target}")
 
 
-def _kit_document(path: Path) -> str | None:
+def _kit_document(path: str) -> str | None:
     """A kit's method sheet is already laid out as a Markdown document ("# Title" first): its page."""
     from transfogen.html import page, stylesheet
     from transfogen.markup import render_markdown
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as stream:
+            text = stream.read()
     except (OSError, UnicodeDecodeError):
         return None  # load_sheet reports it in French
     if not text.startswith("# "):
