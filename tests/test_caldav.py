@@ -111,12 +111,10 @@ def _stored(cal) -> dict[str, tuple]:
 
 def _expected(p) -> dict[str, tuple]:
     expected = {}
-    for s in p.sessions:
-        expected[cf.item_uid(p, "seance", s.number)] = (s.start, s.end + timedelta(days=1), s.title)
-    ordinals: dict[str, int] = {}
-    for e in p.events:
-        ordinals[e.kind] = ordinals.get(e.kind, 0) + 1
-        expected[cf.item_uid(p, e.kind, ordinals[e.kind])] = (e.start, e.end + timedelta(days=1), e.title)
+    for s, key in zip(p.sessions, cf.session_keys(p.sessions), strict=True):
+        expected[cf.item_uid(p, key)] = (s.start, s.end + timedelta(days=1), s.title)
+    for e, key in zip(p.events, cf.event_keys(p.events), strict=True):
+        expected[cf.item_uid(p, key)] = (e.start, e.end + timedelta(days=1), e.title)
     return expected
 
 
@@ -142,7 +140,7 @@ def test_reimport_updates_events_instead_of_duplicating_them(calendar):
             calendar.add_event(obj)
         assert _stored(calendar) == _expected(p)
     assert len(calendar.events()) == len(p.sessions) + len(p.events)
-    first_session = cf.item_uid(p, "seance", 1)
+    first_session = cf.item_uid(p, cf.session_keys(p.sessions)[0])
     assert _stored(calendar)[first_session][:2] == (date(2027, 1, 11), date(2027, 1, 14))
 
     # Planned again after a change in the profile: same UIDs, so the server updates each event.

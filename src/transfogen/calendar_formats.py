@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from transfogen.fr import WEEKDAY_NAMES, date_court
@@ -242,14 +244,124 @@ def _event_json(e: Event, names: Mapping[str, str]) -> dict:
 # ---------------------------------------------------------------- iCalendar
 
 
-def item_uid(p: Programme, kind: str, ordinal: int) -> str:
-    """A UID that stays the same when the same profile is planned again, so a re-import updates."""
-    owner = p.profile.slug or p.profile.collectivity.name
-    return f"{uuid.uuid5(UID_NAMESPACE, f'{owner}/{kind}/{ordinal}')}@transfogen"
+# Calendar continuity. A UID names what an event *is*, not where it sits: a session is "case 2, its
+# test stage" (or "the launch", "the lab's governance topic"), not "session 7", because a blackout that
+# removes a month renumbers every later session while each one keeps its meaning. Rituals are numbered
+# within their kind ("steering committee 3"), as the kit itself numbers them. The programme part is the
+# slug of the first generation, kept in X-WR-RELCALID so a renamed collectivity keeps its UIDs. Every UID
+# starts with "transfogen.<programme>." so `publish` recognises its own events and no one else's.
+UID_ROOT = "transfogen"
+# The properties whose change makes an event "changed": SEQUENCE goes up, LAST-MODIFIED moves.
+_CONTENT = ("SUMMARY", "DTSTART", "DTEND", "DESCRIPTION", "LOCATION", "CATEGORIES", "STATUS", "TRANSP")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
-    """RFC 5545 calendar: one all-day event per session and per ritual; identical bytes for identical input."""
+@dataclass(frozen=True)
+class CalendarHistory:
+    """What an update knows of the calendar it replaces: its bytes and the moment of the update."""
+
+    previous: bytes
+    moment: datetime  # UTC; the LAST-MODIFIED of whatever changes now
+
+
+def programme_id(p: Programme) -> str:
+    slug = p.profile.slug
+    if slug and _SLUG.fullmatch(slug):
+        return slug
+    return uuid.uuid5(UID_NAMESPACE, slug or p.profile.collectivity.name).hex[:16]
+
+
+def uid_prefix(programme: str) -> str:
+    return f"{UID_ROOT}.{programme}."
+
+
+def _numbered(keys: list[str]) -> list[str]:
+    """Repeated identities get -2, -3… in order (two sessions on the same lab topic)."""
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return out
+
+
+def session_keys(sessions) -> list[str]:
+    """Stable identities of sessions given as mappings or `Session`s (phase, case, stage, lab_topic)."""
+
+    def get(s, name):
+        return s.get(name) if isinstance(s, Mapping) else getattr(s, name)
+
+    keys = []
+    for s in sessions:
+        if get(s, "case") is not None and get(s, "stage"):
+            keys.append(f"seance-cas-{get(s, 'case')}-{get(s, 'stage')}")
+        elif get(s, "lab_topic"):
+            keys.append(f"seance-{get(s, 'phase')}-{get(s, 'lab_topic')}")
+        else:
+            keys.append(f"seance-{get(s, 'phase')}")
+    return _numbered(keys)
+
+
+def event_keys(events) -> list[str]:
+    """Stable identities of rituals: their kind and their rank within it ("comite-pilotage-3")."""
+    kinds = [e["kind"] if isinstance(e, Mapping) else e.kind for e in events]
+    counts: dict[str, int] = {}
+    keys = []
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+        keys.append(f"{kind}-{counts[kind]}")
+    return keys
+
+
+def item_uid(p: Programme, key: str, programme: str | None = None) -> str:
+    """The UID of the session or ritual whose identity is `key` (see `session_keys`, `event_keys`)."""
+    return uid_prefix(programme or programme_id(p)) + key
+
+
+def _content(component) -> bytes:
+    from icalendar import Event as VEvent
+
+    only = VEvent()
+    for name in _CONTENT:
+        if name in component:
+            only.add(name, component[name], encode=False)
+    return only.to_ical()
+
+
+@dataclass(frozen=True)
+class _Known:
+    component: object
+    sequence: int
+    modified: datetime
+    content: bytes
+    cancelled: bool
+
+
+def _previous_events(ics: bytes) -> tuple[str | None, dict[str, _Known]]:
+    from icalendar import Calendar
+
+    whole = Calendar.from_ical(ics)
+    known = {}
+    for event in whole.walk("VEVENT"):
+        modified = event.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in event else event.decoded("DTSTAMP")
+        known[str(event["UID"])] = _Known(
+            event,
+            int(event.get("SEQUENCE", 0)),
+            modified,
+            _content(event),
+            str(event.get("STATUS", "")) == "CANCELLED",
+        )
+    relcalid = whole.get("X-WR-RELCALID")
+    return (str(relcalid) if relcalid else None), known
+
+
+def to_ics(p: Programme, labels: Mapping[str, str] | None = None, history: CalendarHistory | None = None) -> bytes:
+    """RFC 5545 calendar: one all-day event per session and per ritual; identical bytes for identical input.
+
+    With `history` (an update), an unchanged event keeps its SEQUENCE and LAST-MODIFIED, a changed one
+    gets SEQUENCE + 1 and the update's moment, and an event gone since the previous calendar is written
+    once more, STATUS:CANCELLED with SEQUENCE + 1, so a calendar that imported it removes or strikes it.
+    """
     from icalendar import Calendar
     from icalendar import Event as VEvent
 
@@ -257,8 +369,12 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
 
     names = _names(p, labels)
     name = p.profile.collectivity.name
-    # The clock would make every run differ: stamp with a date taken from the profile.
+    # The clock would make every run differ: a new kit is stamped with a date taken from the profile,
+    # an update with its own moment (stored in the calendar it writes, so a re-render is identical).
     stamp = datetime.combine(p.profile.program.start, time(0, 0), tzinfo=UTC)
+    owner, known = _previous_events(history.previous) if history else (None, {})
+    owner = owner or programme_id(p)
+    moment = history.moment if history else stamp
     sites = {s.number: s.site for s in p.sessions}
 
     cal = Calendar()
@@ -268,11 +384,26 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Programme Transfo — {name}")
     cal.add("x-wr-caldesc", f"Séances et rituels du programme de laboratoire d'innovation — {name}")
+    cal.add("x-wr-relcalid", owner)
 
-    for s in p.sessions:
+    def stamped(ev, uid: str) -> None:
+        before = known.get(uid)
+        content = _content(ev)
+        if before is None:
+            sequence, modified = 0, moment
+        elif before.content == content and not before.cancelled:
+            sequence, modified = before.sequence, before.modified
+        else:
+            # Never backwards: a kit stamped with its future start date may be updated before it.
+            sequence, modified = before.sequence + 1, max(moment, before.modified + timedelta(seconds=1))
+        ev.add("uid", uid)
+        ev.add("dtstamp", modified)
+        ev.add("last-modified", modified)
+        ev.add("sequence", sequence)
+        cal.add_component(ev)
+
+    for s, key in zip(p.sessions, session_keys(p.sessions), strict=True):
         ev = VEvent()
-        ev.add("uid", item_uid(p, "seance", s.number))
-        ev.add("dtstamp", stamp)
         ev.add("dtstart", s.start)
         ev.add("dtend", s.end + timedelta(days=1))  # exclusive: the day after the last day
         ev.add("summary", s.title)
@@ -282,14 +413,10 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
             ev.add("location", s.site)
         if s.provisional:
             ev.add("status", "TENTATIVE")  # dates past the published school calendar
-        cal.add_component(ev)
+        stamped(ev, uid_prefix(owner) + key)
 
-    ordinals: dict[str, int] = {}
-    for e in p.events:
-        ordinals[e.kind] = ordinals.get(e.kind, 0) + 1
+    for e, key in zip(p.events, event_keys(p.events), strict=True):
         ev = VEvent()
-        ev.add("uid", item_uid(p, e.kind, ordinals[e.kind]))
-        ev.add("dtstamp", stamp)
         ev.add("dtstart", e.start)
         ev.add("dtend", e.end + timedelta(days=1))
         ev.add("summary", e.title)
@@ -298,7 +425,19 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
         if e.session is not None and sites.get(e.session):
             ev.add("location", sites[e.session])
         ev.add("transp", "TRANSPARENT")  # a ritual inside a session must not show as a second conflict
-        cal.add_component(ev)
+        stamped(ev, uid_prefix(owner) + key)
+
+    present = {str(ev["UID"]) for ev in cal.walk("VEVENT")}
+    for uid in sorted(set(known) - present):
+        before = known[uid]
+        if before.cancelled:
+            continue  # cancelled by the previous update already: said once, not repeated
+        ev = VEvent()
+        for prop in _CONTENT:
+            if prop in before.component and prop != "STATUS":
+                ev.add(prop, before.component[prop], encode=False)
+        ev.add("status", "CANCELLED")
+        stamped(ev, uid)
     return cal.to_ical()
 
 

@@ -199,10 +199,10 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
         _write(kit / session_file(session.number), f"---\n{front}---\n\n{body}")
 
 
-def _write_calendar(programme: Programme, template: Template, kit: Path) -> None:
+def _write_calendar(programme: Programme, template: Template, kit: Path, history: Any = None) -> None:
     from transfogen.calendar_formats import to_csv, to_ics
 
-    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, template.names))
+    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, template.names, history))
     _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, template.names))
 
 
@@ -237,17 +237,21 @@ def build_kit(
     *,
     trust: bool = False,
     site: bool = True,
+    history: Any = None,
 ) -> Path:
-    """Build the whole kit inside `work` and return its folder (not yet at its destination)."""
+    """Build the whole kit inside `work` and return its folder (not yet at its destination).
+
+    `history` (a `calendar_formats.CalendarHistory`) carries the previous calendar on an update."""
     from transfogen.sandbox import render_budget
     from transfogen.site import build_site
+    from transfogen.snapshot import store_render
 
     context = kit_context(programme, template)
     markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
     with render_budget():  # one time and size budget for all the templates of the kit
         kit = _render_skeleton(template, markdown, work, trust)
         _render_items(template, markdown, programme, kit)
-    _write_calendar(programme, template, kit)
+    _write_calendar(programme, template, kit, history)
     _write(kit / STATE_DIR / "profil.yaml", profile_text)
     _write(
         kit / STATE_DIR / "gabarit.json",
@@ -263,6 +267,7 @@ def build_kit(
     _write(kit / STATE_DIR / CONTEXT_FILE, json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     if site:
         build_site(kit, context)
+    store_render(kit)  # the base of the next `transfogen update`
     return kit
 
 

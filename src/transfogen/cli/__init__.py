@@ -60,9 +60,11 @@ def _register() -> None:
         main.add_command(command)
     from transfogen.cli.batch import batch
     from transfogen.cli.profil import profil
+    from transfogen.cli.update import update
 
     main.add_command(batch)
     main.add_command(profil)
+    main.add_command(update)
     _french_help(main)
 
 
