@@ -107,14 +107,14 @@ class ProgrammeChanges:
         return any(vars(self).values())
 
 
-def _days_fr(days: list[str]) -> str:
+def days_fr(days: list[str]) -> str:
     return jours_fr([date.fromisoformat(d) for d in days])
 
 
 def moved_fr(move: Move) -> str:
     """« des 2, 3 et 4 février 2027 aux 9, 10 et 11 février 2027 » (« du … au … » for one day)."""
     one = len(move.old) == 1 and len(move.new) == 1
-    return f"{'du' if one else 'des'} {_days_fr(move.old)} {'au' if one else 'aux'} {_days_fr(move.new)}"
+    return f"{'du' if one else 'des'} {days_fr(move.old)} {'au' if one else 'aux'} {days_fr(move.new)}"
 
 
 def _closure_reason(days: list[str], old_closures: list[dict], new_closures: list[dict]) -> str:
@@ -143,12 +143,12 @@ def compare_programmes(old: dict, new: dict) -> ProgrammeChanges:
     for key, s in new_sessions.items():
         before = old_sessions.get(key)
         if before is None:
-            changes.added.append(f"{s['title']} ({_days_fr(s['days'])})")
+            changes.added.append(f"{s['title']} ({days_fr(s['days'])})")
         elif before["days"] != s["days"]:
             reason = _closure_reason(before["days"], old.get("closures", []), new.get("closures", []))
             changes.moved.append(Move(s["title"], before["days"], s["days"], reason))
     changes.removed = [
-        f"{s['title']} ({_days_fr(s['days'])})" for k, s in old_sessions.items() if k not in new_sessions
+        f"{s['title']} ({days_fr(s['days'])})" for k, s in old_sessions.items() if k not in new_sessions
     ]
 
     def span(e: dict) -> list[str]:
@@ -159,16 +159,16 @@ def compare_programmes(old: dict, new: dict) -> ProgrammeChanges:
     for key, e in new_events.items():
         before = old_events.get(key)
         if before is None:
-            changes.events_added.append(f"{e['title']} ({_span_fr(span(e))})")
+            changes.events_added.append(f"{e['title']} ({span_fr(span(e))})")
         elif span(before) != span(e):
             changes.events_moved.append(Move(e["title"], span(before), span(e)))
     changes.events_removed = [
-        f"{e['title']} ({_span_fr(span(e))})" for k, e in old_events.items() if k not in new_events
+        f"{e['title']} ({span_fr(span(e))})" for k, e in old_events.items() if k not in new_events
     ]
     return changes
 
 
-def _span_fr(days: list[str]) -> str:
+def span_fr(days: list[str]) -> str:
     return _days_span(days[0], days[-1])
 
 
@@ -368,7 +368,7 @@ def changelog_entry(plan: UpdatePlan) -> str:
             lines += [f"{title} :", ""] + [f"- {item}" for item in items] + [""]
     if c.events_moved:
         lines += ["Rituels déplacés :", ""]
-        lines += [f"- {m.title} : {_span_fr(m.old)} → {_span_fr(m.new)}" for m in c.events_moved] + [""]
+        lines += [f"- {m.title} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved] + [""]
     for title, items in (("Rituels ajoutés", c.events_added), ("Rituels retirés", c.events_removed)):
         if items:
             lines += [f"{title} :", ""] + [f"- {item}" for item in items] + [""]

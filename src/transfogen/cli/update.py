@@ -24,7 +24,7 @@ def update_moment() -> datetime | None:
 
 
 def report(plan, dry_run: bool) -> list[str]:
-    from transfogen.update import _days_fr, _span_fr
+    from transfogen.update import days_fr, span_fr
 
     c = plan.changes
     lines = []
@@ -36,7 +36,7 @@ def report(plan, dry_run: bool) -> list[str]:
         lines.append("Séances déplacées :")
         for m in c.moved:
             lines.append(
-                f"  {m.title} : {_days_fr(m.old)} → {_days_fr(m.new)}" + (f" ({m.reason})" if m.reason else "")
+                f"  {m.title} : {days_fr(m.old)} → {days_fr(m.new)}" + (f" ({m.reason})" if m.reason else "")
             )
     for title, items in (
         ("Séances ajoutées", c.added),
@@ -48,7 +48,7 @@ def report(plan, dry_run: bool) -> list[str]:
             lines += [f"{title} :"] + [f"  {item}" for item in items]
     if c.events_moved:
         lines += ["Rituels déplacés :"] + [
-            f"  {m.title} : {_span_fr(m.old)} → {_span_fr(m.new)}" for m in c.events_moved
+            f"  {m.title} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved
         ]
     if plan.files:
         lines.append("Fichiers :")
