@@ -147,9 +147,7 @@ def compare_programmes(old: dict, new: dict) -> ProgrammeChanges:
         elif before["days"] != s["days"]:
             reason = _closure_reason(before["days"], old.get("closures", []), new.get("closures", []))
             changes.moved.append(Move(s["title"], before["days"], s["days"], reason))
-    changes.removed = [
-        f"{s['title']} ({days_fr(s['days'])})" for k, s in old_sessions.items() if k not in new_sessions
-    ]
+    changes.removed = [f"{s['title']} ({days_fr(s['days'])})" for k, s in old_sessions.items() if k not in new_sessions]
 
     def span(e: dict) -> list[str]:
         return [e["start"], e["end"]] if e["end"] != e["start"] else [e["start"]]

@@ -35,9 +35,7 @@ def report(plan, dry_run: bool) -> list[str]:
     if c.moved:
         lines.append("Séances déplacées :")
         for m in c.moved:
-            lines.append(
-                f"  {m.title} : {days_fr(m.old)} → {days_fr(m.new)}" + (f" ({m.reason})" if m.reason else "")
-            )
+            lines.append(f"  {m.title} : {days_fr(m.old)} → {days_fr(m.new)}" + (f" ({m.reason})" if m.reason else ""))
     for title, items in (
         ("Séances ajoutées", c.added),
         ("Séances retirées", c.removed),
@@ -47,9 +45,7 @@ def report(plan, dry_run: bool) -> list[str]:
         if items:
             lines += [f"{title} :"] + [f"  {item}" for item in items]
     if c.events_moved:
-        lines += ["Rituels déplacés :"] + [
-            f"  {m.title} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved
-        ]
+        lines += ["Rituels déplacés :"] + [f"  {m.title} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved]
     if plan.files:
         lines.append("Fichiers :")
         width = max(len(f.action) for f in plan.files)
