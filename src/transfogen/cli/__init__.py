@@ -60,11 +60,13 @@ def _register() -> None:
         main.add_command(command)
     from transfogen.cli.batch import batch
     from transfogen.cli.profil import profil
+    from transfogen.cli.publish import publish
     from transfogen.cli.update import update
 
     main.add_command(batch)
     main.add_command(profil)
     main.add_command(update)
+    main.add_command(publish)
     _french_help(main)
 
 
