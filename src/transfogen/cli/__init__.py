@@ -61,12 +61,14 @@ def _register() -> None:
     from transfogen.cli.batch import batch
     from transfogen.cli.profil import profil
     from transfogen.cli.publish import publish
+    from transfogen.cli.status import status
     from transfogen.cli.update import update
 
     main.add_command(batch)
     main.add_command(profil)
     main.add_command(update)
     main.add_command(publish)
+    main.add_command(status)
     _french_help(main)
 
 
