@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from transfogen.fr import WEEKDAY_NAMES, date_court
 from transfogen.model import WEEKDAYS, Event, Programme, Session
@@ -330,7 +331,7 @@ def _content(component) -> bytes:
 
 @dataclass(frozen=True)
 class _Known:
-    component: object
+    component: Any  # an icalendar Event
     sequence: int
     modified: datetime
     content: bytes

@@ -19,6 +19,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transfogen.errors import TransfogenError
 
@@ -58,7 +59,7 @@ def shown_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
-def kit_calendar(kit: Path) -> tuple[str, str, dict[str, object]]:
+def kit_calendar(kit: Path) -> tuple[str, str, dict[str, Any]]:
     """The programme's UID prefix, its calendar's name and its events (UID → VEVENT), from the kit's last render."""
     from icalendar import Calendar
 
@@ -147,13 +148,13 @@ class _Server:
     """The few CalDAV operations a publish needs, each failure turned into one French line."""
 
     def __init__(self, url: str, user: str | None, password: str | None):
-        import caldav
+        from caldav.davclient import DAVClient
 
         self.url = url if url.endswith("/") else url + "/"
         self.where = shown_url(self.url)
         self.user = user
         self.written = 0
-        self.client = caldav.DAVClient(url=self.url, username=user, password=password, timeout=30)
+        self.client = DAVClient(url=self.url, username=user, password=password, timeout=30)
 
     def _fail(self, error: Exception, doing: str) -> PublishError:
         from caldav.lib import error as dav
@@ -233,7 +234,7 @@ class _Server:
             response = self._call("créer le calendrier", lambda: self.client.mkcalendar(self.url, body))
         self._check(response, "créer le calendrier", (200, 201))
 
-    def events(self) -> dict[str, tuple[str, object]]:
+    def events(self) -> dict[str, tuple[str, Any]]:
         """UID → (object URL, VEVENT) for every event object of the calendar."""
         calendar = self.client.calendar(url=self.url)
         found = {}
@@ -269,7 +270,7 @@ def publish(
         if not server.calendar_exists():
             report.created_calendar = True
             if dry_run:
-                present: dict[str, tuple[str, object]] = {}
+                present: dict[str, tuple[str, Any]] = {}
             else:
                 server.create_calendar(name)
                 present = server.events()

@@ -403,7 +403,8 @@ def apply_update(plan: UpdatePlan) -> None:
     kit = plan.kit
     journal = kit / STATE_DIR / JOURNAL_DIR
     writes, deletions = plan.writes, plan.deletions
-    operations = [{"path": p, "write": True} for p in sorted(writes)] + [{"path": p, "write": False} for p in deletions]
+    operations: list[dict[str, Any]] = [{"path": p, "write": True} for p in sorted(writes)]
+    operations += [{"path": p, "write": False} for p in deletions]
     created = sorted(
         {
             parent.relative_to(kit).as_posix()

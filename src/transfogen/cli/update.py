@@ -35,7 +35,7 @@ def report(plan, dry_run: bool) -> list[str]:
     if c.moved:
         lines.append("Séances déplacées :")
         for m in c.moved:
-            lines.append(f"  {m.title} : {days_fr(m.old)} → {days_fr(m.new)}" + (f" ({m.reason})" if m.reason else ""))
+            lines.append(f"  {m.title} : {days_fr(m.old)} → {days_fr(m.new)}" + (f" — {m.reason}" if m.reason else ""))
     for title, items in (
         ("Séances ajoutées", c.added),
         ("Séances retirées", c.removed),
