@@ -275,7 +275,7 @@ def plan_update(
     trust: bool = False,
 ) -> UpdatePlan:
     """Everything an update would do, computed without writing anything in the kit."""
-    from transfogen.api import plan_with_rules
+    from transfogen.api import plan_template
     from transfogen.calendar_formats import CalendarHistory
     from transfogen.export import check_kit
     from transfogen.kit import build_kit
@@ -310,11 +310,11 @@ def plan_update(
     template_dir = resolve_template(template if template is not None else recorded.get("template"))
     with open_template(template_dir, trust=trust) as root, tempfile.TemporaryDirectory(prefix="transfogen-maj-") as tmp:
         loaded = load_template(root)
-        programme, rules = plan_with_rules(profile, root)
+        programme = plan_template(profile, loaded)
         history = CalendarHistory(base.get("calendrier/calendrier.ics", b""), moment) if base else None
         if history is not None and not history.previous:
             history = None
-        new_kit = build_kit(programme, loaded, rules, new_profile_text, Path(tmp), trust=trust, history=history)
+        new_kit = build_kit(programme, loaded, new_profile_text, Path(tmp), trust=trust, history=history)
         theirs = kit_files(new_kit)
         state = {p.name: p.read_bytes() for p in sorted((new_kit / STATE_DIR).iterdir()) if p.is_file()}
 
