@@ -329,6 +329,24 @@ def test_conditional_files_and_copy_without_render_work_as_in_cookiecutter(tmp_p
     }
 
 
+def test_a_variable_that_fails_to_render_is_reported_at_its_key(tmp_path):
+    template = skeleton_tree(tmp_path / "t", {"a.md": "a\n"}, {"projet": "Kit {{ cookiecutter.inconnu }}"})
+    line = key_line((template / "cookiecutter.json").read_text(encoding="utf-8"), "projet")
+    with pytest.raises(TemplateError) as error:
+        render_skeleton(template, DATA, tmp_path / "kit")
+    assert (error.value.path, error.value.line) == (str(template / "cookiecutter.json"), line)
+    assert "inconnu" in error.value.message and not (tmp_path / "kit").exists()
+
+
+def test_a_layout_option_with_a_wrong_value_is_reported_at_its_key(tmp_path):
+    options = {"_jinja2_env_vars": {"newline_sequence": "x"}}
+    template = skeleton_tree(tmp_path / "t", {"a.md": "a\n"}, options)
+    line = key_line((template / "cookiecutter.json").read_text(encoding="utf-8"), "_jinja2_env_vars")
+    with pytest.raises(TemplateError, match="_jinja2_env_vars") as error:
+        render_skeleton(template, DATA, tmp_path / "kit")
+    assert (error.value.path, error.value.line) == (str(template / "cookiecutter.json"), line)
+
+
 def test_two_skeleton_files_rendering_to_one_path_are_refused_before_writing(tmp_path):
     template = skeleton_tree(tmp_path / "t", {"a.md": "1\n", "{{ 'a' }}.md": "2\n"})
     with pytest.raises(TemplateError, match="donnent le même fichier « a.md »"):
