@@ -108,7 +108,7 @@ class Entry:
 class Skeleton:
     entries: tuple[Entry, ...]
     variables: dict[str, Any]  # what templates see as `cookiecutter`
-    env: Any  # the sandboxed environment, shared with the per-item files of the same template
+    env: Any  # the sandboxed environment of this skeleton (cached: compiled once per template folder)
     newline: str | None  # `_new_lines`, when the template sets it
 
 
