@@ -27,9 +27,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transfogen.errors import TemplateError, UnsafeTemplateError
+
+if TYPE_CHECKING:
+    from transfogen.sandbox import BoundedSandbox
 
 SKELETON = "{{cookiecutter.slug}}"
 CONFIG = "cookiecutter.json"
@@ -108,11 +111,11 @@ class Entry:
 class Skeleton:
     entries: tuple[Entry, ...]
     variables: dict[str, Any]  # what templates see as `cookiecutter`
-    env: Any  # the sandboxed environment of this skeleton (cached: compiled once per template folder)
+    env: BoundedSandbox  # the sandboxed environment of this skeleton (cached: compiled once per template folder)
     newline: str | None  # `_new_lines`, when the template sets it
 
 
-def _render_value(env: Any, raw: Any, variables: dict, config: Config, key: str) -> Any:
+def _render_value(env: BoundedSandbox, raw: Any, variables: dict, config: Config, key: str) -> Any:
     """cookiecutter's `render_variable`, in the sandbox: nested values rendered, scalars as text."""
     from transfogen.sandbox import render_string
 
@@ -128,7 +131,7 @@ def _render_value(env: Any, raw: Any, variables: dict, config: Config, key: str)
     return render_string(env, str(raw), config.path, config.line(key), cookiecutter=variables)
 
 
-def _variables(config: Config, env: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _variables(config: Config, env: BoundedSandbox, data: dict[str, Any]) -> dict[str, Any]:
     """What templates see as `cookiecutter`: `data` as given, the other variables rendered in order."""
     values = {key: value for key, value in config.values.items() if key != "__prompts__"}
     variables: dict[str, Any] = {}
