@@ -347,6 +347,13 @@ def test_a_layout_option_with_a_wrong_value_is_reported_at_its_key(tmp_path):
     assert (error.value.path, error.value.line) == (str(template / "cookiecutter.json"), line)
 
 
+def test_a_name_too_long_for_the_disk_names_its_template_file(tmp_path):
+    template = skeleton_tree(tmp_path / "t", {"{{ 'n' * 300 }}.md": "a\n"})
+    with pytest.raises(TemplateError, match="nom trop long") as error:
+        render_skeleton(template, DATA, tmp_path / "kit")
+    assert error.value.path == str(template / SKELETON / "{{ 'n' * 300 }}.md")
+
+
 def test_two_skeleton_files_rendering_to_one_path_are_refused_before_writing(tmp_path):
     template = skeleton_tree(tmp_path / "t", {"a.md": "1\n", "{{ 'a' }}.md": "2\n"})
     with pytest.raises(TemplateError, match="donnent le même fichier « a.md »"):

@@ -21,6 +21,7 @@ extensions (`now`, `jsonify`, `slugify`…) and `_template`-style variables are 
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import json
 import os
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transfogen.errors import TemplateError, UnsafeTemplateError
+from transfogen.errors import TemplateError, UnsafeTemplateError, os_error_message
 
 if TYPE_CHECKING:
     from transfogen.sandbox import BoundedSandbox
@@ -283,20 +284,32 @@ def _is_binary(data: bytes) -> bool:
 
 def write_skeleton(skeleton: Skeleton, kit: Path) -> None:
     """Render and write every file of a planned skeleton into `kit`, a folder that must not exist yet."""
-    from transfogen.sandbox import render_file
-
     kit.mkdir()
     for entry in skeleton.entries:
-        target = kit.joinpath(*entry.target.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = entry.source.read_bytes()
-        if not entry.render or _is_binary(data):
-            with open(target, "xb") as stream:  # "x": never replaces what is there
-                stream.write(data)
-            continue
-        text = render_file(skeleton.env, entry.name, entry.source, cookiecutter=skeleton.variables)
-        with open(target, "x", encoding="utf-8", newline=skeleton.newline or _first_newline(data)) as stream:
-            stream.write(text)
+        try:
+            _write_entry(skeleton, entry, kit)
+        except OSError as error:
+            if error.errno not in (errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL):
+                raise  # the disk, not the template: the caller says so
+            reason = os_error_message(OSError(error.errno, error.strerror))
+            raise TemplateError(
+                f"le fichier « {entry.target} » ne peut pas être créé ({reason})", path=entry.source
+            ) from None
+
+
+def _write_entry(skeleton: Skeleton, entry: Entry, kit: Path) -> None:
+    from transfogen.sandbox import render_file
+
+    target = kit.joinpath(*entry.target.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = entry.source.read_bytes()
+    if not entry.render or _is_binary(data):
+        with open(target, "xb") as stream:  # "x": never replaces what is there
+            stream.write(data)
+        return
+    text = render_file(skeleton.env, entry.name, entry.source, cookiecutter=skeleton.variables)
+    with open(target, "x", encoding="utf-8", newline=skeleton.newline or _first_newline(data)) as stream:
+        stream.write(text)
 
 
 def render_skeleton(template_root: Path, data: dict[str, Any], kit: Path) -> Path:
