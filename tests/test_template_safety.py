@@ -433,12 +433,25 @@ def test_archive_size_and_file_count_limits_name_the_limit(tmp_path, monkeypatch
 def test_an_archive_whose_headers_lie_about_sizes_is_not_unpacked_past_them(tmp_path):
     archive = _zip(tmp_path, zipfile.ZipInfo("transfo/gros.md"), b"a" * 3_000_000)
     data = bytearray(archive.read_bytes())
-    central = data.rfind(b"PK\x01\x02" + bytes(data[data.rfind(b"PK\x01\x02") + 4 : data.rfind(b"PK\x01\x02") + 6]))
-    # the last central directory entry is gros.md: declare 10 bytes instead of 3,000,000
+    central = data.rfind(b"PK\x01\x02")  # the last member, gros.md: 10 bytes declared instead of 3,000,000
     data[central + 24 : central + 28] = (10).to_bytes(4, "little")
     archive.write_bytes(bytes(data))
     result = _new(tmp_path, archive)
     _assert_refused(result, 1, str(archive))
+    assert not (tmp_path / "kit").exists()
+
+
+def test_an_encrypted_or_truncated_archive_is_one_line(tmp_path):
+    archive = _zip(tmp_path, zipfile.ZipInfo("transfo/secret.md"), b"chiffre")
+    data = bytearray(archive.read_bytes())
+    central = data.rfind(b"PK\x01\x02")  # the last member: mark it encrypted (zipfile wants a password)
+    local = int.from_bytes(data[central + 42 : central + 46], "little")
+    data[central + 8] |= 0x1
+    data[local + 6] |= 0x1
+    archive.write_bytes(bytes(data))
+    _assert_refused(_new(tmp_path, archive), 1, "archive zip illisible")
+    archive.write_bytes(archive.read_bytes()[:5000])
+    _assert_refused(_new(tmp_path, archive), 1, "archive zip illisible")
     assert not (tmp_path / "kit").exists()
 
 

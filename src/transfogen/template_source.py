@@ -212,7 +212,8 @@ def _extract(archive: Path, into: Path) -> Path:
             members = zipped.infolist()
             _check_headers(archive, members)
             _unpack(archive, zipped, members, into)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError, ValueError) as error:
+        # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile does not know
         raise TemplateError(f"archive zip illisible ({error})", path=archive) from None
     except OSError as error:
         reason = "disque plein" if error.errno == errno.ENOSPC else error.strerror
