@@ -348,3 +348,139 @@ def test_programme_pdf_carries_the_frise(kit, tmp_path):
     assert result.exit_code == 0, result.output
     text = _flat(_text(out))
     assert "La frise du programme" in text and "Le programme mois par mois" in text
+
+
+# --- untrusted text and hostile environments (issue 9) ---------------------------------------------
+
+
+def test_pdf_export_fetches_nothing_outside_the_kit(kit, tmp_path):
+    """An image in a sheet, on the network or elsewhere on disk, is left out: nothing is fetched."""
+    import http.server
+    import threading
+
+    from transfogen.export import kit_fetcher
+
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the name http.server calls)
+            hits.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    copy = tmp_path / "kit"
+    shutil.copytree(kit, copy)
+    document = copy / "documents" / "convention-de-residence.md"
+    port = server.server_address[1]
+    with document.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n![distante](http://127.0.0.1:{port}/p.png) ![locale](/etc/hostname)\n")
+        stream.write(f'\n<img src="http://127.0.0.1:{port}/brut.png">\n')
+    try:
+        out = tmp_path / "convention.pdf"
+        result = CliRunner().invoke(main, ["export", str(copy), "-f", "pdf", "--sheet", str(document), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    finally:
+        server.shutdown()
+    assert hits == [] and out.read_bytes().startswith(b"%PDF")
+    fetcher = kit_fetcher(copy)
+    for refused in (f"http://127.0.0.1:{port}/p.png", "file:///etc/hostname", f"file://{copy}/../kit-autre/x.png"):
+        with pytest.raises(ValueError, match="hors du kit"):
+            fetcher.fetch(refused)
+    fetcher.fetch((copy / "site" / "style.css").as_uri()).close()
+
+
+HOSTILE_TITLE = "Accueil <b>jeunes</b> ![x](http://127.0.0.1:9/p.png) __init__"
+
+
+def test_a_case_title_that_passes_the_profile_check_can_be_exported(tmp_path):
+    """Issue 9 item 8: `new` then `export` succeed, and the sheet shows the title as written."""
+    from docx import Document
+
+    require_or_skip("pdftotext")
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(
+        PROFILE.replace("Accueil des familles au guichet petite enfance", HOSTILE_TITLE.replace('"', '\\"')),
+        encoding="utf-8",
+    )
+    kit = tmp_path / "kit"
+    result = CliRunner().invoke(main, ["new", str(profile), "-o", str(kit)])
+    assert result.exit_code == 0, result.output
+    sheet = next(p for p in sorted((kit / "seances").glob("*.md")) if load_sheet(p).meta.get("case") == 1)
+    pdf, word = tmp_path / "seance.pdf", tmp_path / "seance.docx"
+    for out in (pdf, word):
+        fmt = out.suffix[1:]
+        result = CliRunner().invoke(main, ["export", str(kit), "-f", fmt, "--sheet", str(sheet), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert HOSTILE_TITLE in _flat(_text(pdf))
+    assert HOSTILE_TITLE in "\n".join(paragraph.text for paragraph in Document(word).paragraphs)
+
+
+def test_an_interrupted_docx_export_leaves_nothing_and_a_rerun_works(kit, tmp_path, monkeypatch):
+    """Issue 9 item 14: a full disk in the middle of the Word export leaves no partial set."""
+    import errno
+
+    from transfogen import export
+
+    real, calls = export._docx_bytes, []
+
+    def fills_the_disk(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "word" / "x.docx"))
+        return real(*args)
+
+    monkeypatch.setattr(export, "_docx_bytes", fills_the_disk)
+    out = tmp_path / "word"
+    result = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Erreur : {tmp_path / 'word' / 'x.docx'} : plus de place sur le disque"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    monkeypatch.setattr(export, "_docx_bytes", real)
+    again = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert len(list(out.rglob("*.docx"))) > 20 and sorted(p.name for p in tmp_path.iterdir()) == ["word"]
+    assert oct(out.stat().st_mode & 0o777) != oct(0o700)  # an ordinary folder, not a private temporary one
+
+
+def test_docx_export_into_an_existing_folder_keeps_what_else_is_there(kit, tmp_path):
+    out = tmp_path / "partage"
+    (out / "seances").mkdir(parents=True)
+    (out / "notes.txt").write_text("à garder", encoding="utf-8")
+    (out / "seances" / "seance-01.docx").write_bytes(b"ancienne version")
+    refused = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "-o", str(out)])
+    assert refused.exit_code == 1 and "--force" in refused.stderr
+    forced = CliRunner().invoke(main, ["export", str(kit), "-f", "docx", "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert (out / "seances" / "seance-01.docx").read_bytes().startswith(b"PK")
+    assert [p.name for p in tmp_path.iterdir()] == ["partage"]
+
+
+def test_export_where_one_cannot_write_is_one_french_line(kit, tmp_path, monkeypatch):
+    import errno
+
+    locked = tmp_path / "verrouille"
+    locked.mkdir()
+    locked.chmod(0o500)
+    if os.geteuid() == 0:  # root writes everywhere: the system's refusal is simulated
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(locked))
+
+        monkeypatch.setattr("tempfile.mkdtemp", refuse)
+        monkeypatch.setattr("tempfile.mkstemp", refuse)
+    for fmt, target in (("docx", locked / "word"), ("pdf", locked / "livret.pdf")):
+        arguments = ["export", str(kit), "-f", fmt, "-o", str(target)]
+        if fmt == "pdf":
+            arguments += ["--sheet", "seances/seance-01.md"]
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 1, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Erreur : ") and "permission refusée" in lines[0], lines
+        assert "Traceback" not in result.output
+    locked.chmod(0o700)
+    assert list(locked.iterdir()) == []

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -204,9 +207,49 @@ def _pdf_bytes(document: str, kit: Path) -> bytes:
     except OSError as error:  # WeasyPrint is installed but Pango is not
         raise TransfogenError(f"l'export PDF ne trouve pas la bibliothèque Pango ({error})") from None
 
-    # WeasyPrint logs every CSS property it ignores (screen-only rules of style.css): not the user's concern.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=document, base_url=str(kit.resolve()) + "/").write_pdf()
+    # WeasyPrint logs every CSS property it ignores (screen-only rules of style.css), and every resource
+    # the fetcher below refuses: not the user's concern.
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+    base = str(kit.resolve()) + "/"
+    return HTML(string=document, base_url=base, url_fetcher=kit_fetcher(kit)).write_pdf()
+
+
+def kit_fetcher(kit: Path):
+    """WeasyPrint's fetcher, limited to the kit's own files and transfogen's data (no network, no
+    file elsewhere): an image in a sheet (`![x](http://…)`, `![x](/etc/…)`) is left out of the PDF."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    roots = (kit.resolve(), Path(str(resources.files("transfogen"))).resolve())
+
+    def allowed(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(url2pathname(parts.path)).resolve()  # symbolic links followed: no way out of the kit
+        return any(path.is_relative_to(root) for root in roots)
+
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before the URLFetcher class: a function is the fetcher
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str):
+            if not allowed(url):
+                raise ValueError(f"hors du kit : {url}")
+            return default_url_fetcher(url)
+
+        return fetch
+
+    class KitFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not allowed(url):
+                raise ValueError(f"hors du kit : {url}")
+            return super().fetch(url, headers)
+
+    return KitFetcher(allowed_protocols=("file", "data"))
 
 
 def print_stylesheet() -> str:
@@ -324,20 +367,45 @@ def export_docx(kit: Path, out: Path, sheet: Path | None = None, force: bool = F
     (`out/seances/seance-01.docx`, `out/documents/…`). Returns the files written, in kit order."""
     info = kit_info(kit)
     if sheet is not None:
-        jobs = [(_load(kit, sheet_in_kit(kit, sheet)), out)]
-    else:
-        jobs = [
-            (chapter, out / (chapter.rel[:-3] + ".docx"))
-            for chapter in chapters(kit)
-            if chapter.rel.split("/")[0] in DOCX_FOLDERS
-        ]
-        if not jobs:
-            raise TransfogenError(f"{kit} : aucune fiche ni aucun document à exporter")
-    refuse_existing([target for _, target in jobs], force)
-    exported = {chapter.rel for chapter, _ in jobs} if sheet is None else set()
-    for chapter, target in jobs:
-        write_file(target, _fixed_zip(_docx_bytes(info, chapter, exported), info.start), force=True, make_parents=True)
-    return [target for _, target in jobs]
+        chapter = _load(kit, sheet_in_kit(kit, sheet))
+        refuse_existing([out], force)
+        write_file(out, _fixed_zip(_docx_bytes(info, chapter, set()), info.start), force=True, make_parents=True)
+        return [out]
+    jobs = [
+        (chapter, chapter.rel[:-3] + ".docx") for chapter in chapters(kit) if chapter.rel.split("/")[0] in DOCX_FOLDERS
+    ]
+    if not jobs:
+        raise TransfogenError(f"{kit} : aucune fiche ni aucun document à exporter")
+    refuse_existing([out / rel for _, rel in jobs], force)
+    exported = {chapter.rel for chapter, _ in jobs}
+    # Every file is built in a folder beside the target, then moved into place: an interrupted run or a
+    # full disk leaves no partial set behind (which a rerun without --force would refuse).
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.transfogen-", dir=out.parent))
+    try:
+        for chapter, rel in jobs:
+            target = build / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_fixed_zip(_docx_bytes(info, chapter, exported), info.start))
+        _move_into_place(build, out)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return [out / rel for _, rel in jobs]
+
+
+def _move_into_place(build: Path, out: Path) -> None:
+    """A new folder is one rename; into an existing folder, each file replaces its previous version
+    and nothing else there is touched."""
+    if not out.exists():
+        umask = os.umask(0)
+        os.umask(umask)
+        build.chmod(0o777 & ~umask)  # mkdtemp makes a private folder; the target is an ordinary one
+        build.rename(out)
+        return
+    for path in sorted(build.rglob("*.docx")):
+        target = out / path.relative_to(build)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
 
 
 def _fixed_zip(data: bytes, day: datetime.date) -> bytes:
