@@ -399,3 +399,94 @@ def test_control_character_is_one_line_with_its_key_and_line():
     with pytest.raises(ProfileError) as caught:
         parse_profile(MINIMAL.replace("Ville de Test", "Ville\x07 de Test"), "p.yaml")
     assert str(caught.value) == "p.yaml:2: collectivity.name: caractère de contrôle interdit (U+0007)"
+
+
+# ------------------------------------------------------------------- untrusted profiles (issue 9)
+
+
+def test_a_text_has_at_most_200_characters(tmp_path):
+    assert parse_profile(MINIMAL.replace("Ville de Test", "V" * 200)).collectivity.name == "V" * 200
+    error = error_of(tmp_path, MINIMAL.replace("Ville de Test", "V" * 201))
+    assert (error.key, error.line) == ("collectivity.name", 2)
+    assert error.message == "texte trop long (201 caractères, 200 au plus)"
+
+
+def test_a_list_is_counted_after_alias_expansion_before_any_item_is_read():
+    import time
+
+    text = MINIMAL.replace(
+        '  department: "67"\n', '  department: "67"\n  sites: [&s "' + "x" * 20_000 + '"' + ", *s" * 2000 + "]\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(text, "p.yaml")
+    assert time.monotonic() - started < 2
+    assert (caught.value.key, caught.value.message) == ("collectivity.sites", "2001 éléments : 20 au plus")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"Ville\\x1b[31m"', "caractère de contrôle interdit (U+001B)"),
+        ('"Ville\\0"', "caractère de contrôle interdit (U+0000)"),
+        ('"Ville\\nde Test"', "retour à la ligne interdit : cette valeur tient sur une ligne"),
+        ('"Ville \\u202e tseT"', "caractère de contrôle interdit (U+202E)"),
+        ('"\\u200b\\u200d"', "valeur invisible (seulement des espaces ou des caractères sans largeur)"),
+    ],
+)
+def test_a_name_is_one_line_of_visible_printable_characters(tmp_path, value, message):
+    error = error_of(tmp_path, MINIMAL.replace("Ville de Test", value))
+    assert (error.key, error.line, error.message) == ("collectivity.name", 2, message)
+
+
+def test_a_raw_control_character_names_its_key():
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(MINIMAL + 'cases:\n  - title: ok\n  - title: "Cas\x1b"\n', "p.yaml")
+    assert str(caught.value) == "p.yaml:9: cases[1].title: caractère de contrôle interdit (U+001B)"
+
+
+@pytest.mark.parametrize("year", ["0001", "1999", "2101", "9999"])
+def test_years_run_from_2000_to_2100(tmp_path, year):
+    error = error_of(tmp_path, MINIMAL.replace("2027", year))
+    assert (error.key, error.line) == ("program.start", 6)
+    assert error.message == f"année hors limites ({int(year)}) : de 2000 à 2100"
+
+
+def test_deep_nesting_is_refused_before_the_yaml_composer_recurses():
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(MINIMAL + "cases: " + "[" * 5000 + "]" * 5000 + "\n", "p.yaml")
+    assert caught.value.line == 7 and caught.value.key.startswith("cases[0][0]")
+    assert "imbrication trop profonde" in caught.value.message
+
+
+def test_a_start_in_the_past_is_a_warning(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    assert load_profile(path, today=date(2027, 1, 4)).warnings == ()
+    assert load_profile(path, today=date(2027, 1, 5)).warnings == (
+        f"{path}: program.start: la date de début (2027-01-04) est passée : "
+        "les premières séances seraient planifiées dans le passé",
+    )
+
+
+def test_the_profile_keeps_the_text_it_was_read_from(tmp_path):
+    import os
+
+    read, write_end = os.pipe()
+    os.write(write_end, MINIMAL.encode())
+    os.close(write_end)
+    try:
+        profile = load_profile(f"/dev/fd/{read}")
+    finally:
+        os.close(read)
+    assert (profile.text, profile.source) == (MINIMAL, f"/dev/fd/{read}")
+
+
+def test_a_device_or_a_named_pipe_without_writer_never_hangs(tmp_path):
+    import os
+
+    fifo = tmp_path / "tube.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ProfileError, match="le profil est vide"):
+        load_profile(fifo)
+    with pytest.raises(ProfileError, match="ce n'est pas un fichier"):
+        load_profile("/dev/zero")

@@ -61,6 +61,7 @@ VERBATIM_KEYS = frozenset(
     {
         "id", "kind", "department", "school_zone", "slug", "phase", "stage", "lab_topic", "owner", "file",
         "start", "end", "days", "due", "date", "restitution", "reserve_start", "reserve_end", "month", "version",
+        "steps", "ambassador_days",
     }
 )  # fmt: skip
 
