@@ -105,15 +105,11 @@ _OS_REASONS = {
 }
 
 
-def os_reason(error: OSError) -> str:
-    """Why a file-system operation failed, in French ("permission refusée", "plus de place sur le disque")."""
-    import errno
-
-    return _OS_REASONS.get(errno.errorcode.get(error.errno or 0, "")) or error.strerror or str(error)
-
-
 def os_error_message(error: OSError) -> str:
     """One French line for a file-system error: the path(s) it concerns and the reason."""
-    reason = os_reason(error)
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    reason = _OS_REASONS.get(name) or error.strerror or str(error)
     where = " → ".join(str(path) for path in (error.filename, error.filename2) if path is not None)
     return f"{where} : {reason}" if where else reason

@@ -26,7 +26,7 @@ from importlib import resources
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from transfogen.errors import ProfileError, os_reason
+from transfogen.errors import ProfileError, os_error_message
 from transfogen.model import (
     KINDS,
     WEEKDAYS,
@@ -146,7 +146,7 @@ def _read_capped(path: str | os.PathLike, shown: str) -> bytes:
     except IsADirectoryError:
         raise ProfileError(shown, None, "c'est un dossier, pas un fichier de profil") from None
     except OSError as error:
-        raise ProfileError(shown, None, f"lecture impossible ({os_reason(error)})") from None
+        raise ProfileError(shown, None, f"lecture impossible ({_reason(error)})") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -167,7 +167,7 @@ def _read_capped(path: str | os.PathLike, shown: str) -> bytes:
             )
         return b"".join(chunks)
     except OSError as error:
-        raise ProfileError(shown, None, f"lecture impossible ({os_reason(error)})") from None
+        raise ProfileError(shown, None, f"lecture impossible ({_reason(error)})") from None
     finally:
         os.close(fd)
 
@@ -582,6 +582,10 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _reason(error: OSError) -> str:
+    return os_error_message(OSError(error.errno, error.strerror))  # the path is already in the message
 
 
 def _invisible(char: str) -> bool:
