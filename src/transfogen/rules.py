@@ -278,7 +278,41 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
     """Validate a parsed programme.yaml; raises `TemplateError` naming the file and the key."""
     read = _Reader(path)
     data = read.mapping(data, "programme")
+    # Read in the file's order, so that the first problem reported is the first one met.
+    phases = _phases(read, data)
+    stages = _named(read, data, "case_stages", None)
+    plans = _case_plans(read, data, {s.id for s in stages})
+    arc = _arc(read, data, stages, plans)
+    lab_topics = _named(read, data, "lab_topics", None)
+    prefiguration = read.mapping(data.get("prefiguration"), "prefiguration")
+    rituals, checklist, budgets = _rituals(read, data), _checklist(read, data), _budgets(read, data)
+    mission = _mission_days(read, data)
+    return ProgrammeRules(
+        phases=phases,
+        launch_sessions=read.integer(data, "launch_sessions", "", 0, 1, 1),
+        closing_sessions=read.integer(data, "closing_sessions", "", 0, 1, 1),
+        case_stages=stages,
+        case_plans=plans,
+        preferred_case_sessions=read.integer(
+            data, "preferred_case_sessions", "", plans[0][0], plans[-1][0], plans[0][0]
+        ),
+        lab_topics=lab_topics,
+        dedicated_share=read.number(prefiguration, "dedicated_share", "prefiguration", 0, 1),
+        blocks_from=read.number(prefiguration, "blocks_from", "prefiguration", 0, 1),
+        rituals=rituals,
+        checklist=checklist,
+        budgets=budgets,
+        mission_days=mission,
+        shape=_shape(read, data),
+        **_titles(read, data),
+        rhythm=_rhythm(read, data),
+        arc=arc,
+        **_prefiguration(read, prefiguration, lab_topics),
+    )
 
+
+def _phases(read: _Reader, data: dict) -> tuple[PhaseRule, ...]:
+    """The five phases, in the planner's order; the phases with sessions of their own name them."""
     phases = []
     for index, item in enumerate(read.items(data.get("phases"), "phases")):
         where = f"phases[{index}]"
@@ -297,12 +331,13 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
     for phase in phases:
         if phase.id in ("lancement", "prefiguration", "cloture") and not (phase.session_title and phase.focus):
             raise read.fail(f"phases[{phase.id}]", "session_title et focus sont requis pour cette phase")
+    return tuple(phases)
 
-    stages = _named(read, data, "case_stages", None)
-    stage_ids = {s.id for s in stages}
-    plans_data = read.mapping(data.get("case_plans"), "case_plans")
+
+def _case_plans(read: _Reader, data: dict, stage_ids: set[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Number of sessions of a case → its stages, for consecutive sizes (3, 4, 5, 6…)."""
     plans = []
-    for size, stage_list in plans_data.items():
+    for size, stage_list in read.mapping(data.get("case_plans"), "case_plans").items():
         key = f"case_plans.{size}"
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise read.fail(key, "la clé doit être un nombre de séances")
@@ -316,19 +351,25 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
     plans.sort()
     if not plans or [size for size, _ in plans] != list(range(plans[0][0], plans[-1][0] + 1)):
         raise read.fail("case_plans", "les tailles de cas doivent se suivre (par exemple 3, 4, 5, 6)")
+    return tuple(plans)
 
-    arc: tuple[str, ...] = ()
-    if data.get("arc") is not None:
-        arc = tuple(read.items(data["arc"], "arc"))
-        if any(not isinstance(step, str) for step in arc) or len(set(arc)) != len(arc):
-            raise read.fail("arc", "liste d'étapes distinctes attendue")
-        _check_arc(read, arc, stages, plans)
 
-    lab_topics = _named(read, data, "lab_topics", None)
-    prefiguration = read.mapping(data.get("prefiguration"), "prefiguration")
-    rituals_data = read.mapping(data.get("rituals"), "rituals")
+def _arc(
+    read: _Reader, data: dict, stages: tuple[Named, ...], plans: tuple[tuple[int, tuple[str, ...]], ...]
+) -> tuple[str, ...]:
+    """The steps every case goes through, when the template names them."""
+    if data.get("arc") is None:
+        return ()
+    arc = tuple(read.items(data["arc"], "arc"))
+    if any(not isinstance(step, str) for step in arc) or len(set(arc)) != len(arc):
+        raise read.fail("arc", "liste d'étapes distinctes attendue")
+    _check_arc(read, arc, stages, list(plans))
+    return arc
+
+
+def _rituals(read: _Reader, data: dict) -> tuple[RitualRule, ...]:
     rituals = []
-    for kind, item in rituals_data.items():
+    for kind, item in read.mapping(data.get("rituals"), "rituals").items():
         where = f"rituals.{kind}"
         if kind not in RITUAL_KINDS:
             raise read.fail(where, f"rituel inconnu (connus : {', '.join(RITUAL_KINDS)})")
@@ -350,7 +391,10 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
                 **_alone(read, item, where),
             )
         )
+    return tuple(rituals)
 
+
+def _checklist(read: _Reader, data: dict) -> tuple[ChecklistItem, ...]:
     checklist = []
     for index, item in enumerate(read.items(data.get("checklist"), "checklist")):
         where = f"checklist[{index}]"
@@ -364,7 +408,11 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
                 detail=read.text(item, "detail", where, required=False),
             )
         )
+    return tuple(checklist)
 
+
+def _budgets(read: _Reader, data: dict) -> tuple[BudgetRule, ...]:
+    """Each role's time: per session day, per session, per ritual, fixed."""
     budgets = []
     for role, item in read.mapping(data.get("budgets"), "budgets").items():
         where = f"budgets.{role}"
@@ -384,7 +432,11 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
                 per_ambassador_day=read.number(item, "per_ambassador_day", where, 0, 5, 0),
             )
         )
+    return tuple(budgets)
 
+
+def _mission_days(read: _Reader, data: dict) -> tuple[float, float]:
+    """The days a lettre de mission can promise: [minimum, maximum]."""
     mission = data.get("lettre_de_mission_days")
     if (
         not isinstance(mission, list)
@@ -393,29 +445,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         or not 0 < mission[0] <= mission[1]
     ):
         raise read.fail("lettre_de_mission_days", "deux nombres [minimum, maximum] attendus")
-
-    return ProgrammeRules(
-        phases=tuple(phases),
-        launch_sessions=read.integer(data, "launch_sessions", "", 0, 1, 1),
-        closing_sessions=read.integer(data, "closing_sessions", "", 0, 1, 1),
-        case_stages=stages,
-        case_plans=tuple(plans),
-        preferred_case_sessions=read.integer(
-            data, "preferred_case_sessions", "", plans[0][0], plans[-1][0], plans[0][0]
-        ),
-        lab_topics=lab_topics,
-        dedicated_share=read.number(prefiguration, "dedicated_share", "prefiguration", 0, 1),
-        blocks_from=read.number(prefiguration, "blocks_from", "prefiguration", 0, 1),
-        rituals=tuple(rituals),
-        checklist=tuple(checklist),
-        budgets=tuple(budgets),
-        mission_days=(float(mission[0]), float(mission[1])),
-        shape=_shape(read, data),
-        **_titles(read, data),
-        rhythm=_rhythm(read, data),
-        arc=arc,
-        **_prefiguration(read, prefiguration, lab_topics),
-    )
+    return float(mission[0]), float(mission[1])
 
 
 def _alone(read: _Reader, item: dict, where: str) -> dict[str, str]:
