@@ -349,3 +349,33 @@ def test_uids_follow_what_a_session_is_not_its_number():
     kept = {str(e["UID"]) for e in vevents(cf.to_ics(renumbered)).values()}
     assert kept <= set(uids)
     assert all(uid.startswith(cf.uid_prefix("eurometropole-de-strasbourg")) for uid in uids)
+
+
+def test_a_newer_template_updates_the_kit_with_the_same_profile(kit, repo_root, tmp_path):
+    newer = tmp_path / "transfo-2"
+    shutil.copytree(repo_root / "templates" / "transfo", newer)
+    manifest = newer / "transfogen.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.1.0"'), "utf-8")
+    principles = newer / "{{cookiecutter.slug}}" / "principes.md"
+    principles.write_text(principles.read_text(encoding="utf-8") + "\nUn principe de plus.\n", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["update", str(kit), "--template", str(newer)])
+    assert result.exit_code == 0, result.output
+    assert "Gabarit : transfo 1.0.0 → transfo 1.1.0" in result.output
+    assert (kit / "principes.md").read_text(encoding="utf-8").endswith("Un principe de plus.\n")
+    assert "Relu par le comité de direction le 12 novembre." in (kit / "programme.md").read_text(encoding="utf-8")
+    log = (kit / "CHANGEMENTS.md").read_text(encoding="utf-8")
+    assert "Gabarit : transfo 1.0.0 → transfo 1.1.0." in log
+    assert "Le profil n'a pas changé" not in log and "Changements du profil" not in log
+
+
+def test_the_change_log_puts_the_newest_entry_first_and_keeps_the_users_notes():
+    from transfogen.update import with_entry
+
+    first = with_entry(None, "## Mise à jour du lundi 1er février 2027\n\nUn.\n")
+    noted = first.replace(b"## Mise", b"Nos remarques restent ici.\n\n## Mise")
+    second = with_entry(noted, "## Mise à jour du lundi 1er mars 2027\n\nDeux.\n").decode("utf-8")
+    assert second.startswith(
+        "# Journal des changements du kit\n\nNos remarques restent ici.\n\n## Mise à jour du lundi 1er mars"
+    )
+    assert second.index("1er mars") < second.index("1er février")
