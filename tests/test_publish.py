@@ -312,3 +312,26 @@ def test_a_server_stopped_half_way_then_a_second_publish_finishes(kit, tmp_path,
         finally:
             running.stop()
             puts = 0
+
+
+def test_events_gone_two_updates_ago_are_cancelled_on_the_server(server, kit, shorter_profile, tmp_path):
+    url = server.calendar_url("deux-mises-a-jour")
+    first = run(server, kit, url)
+    assert first.exit_code == 0, first.output
+    published = set(stored(server, url))
+    apply_update(plan_update(kit, shorter_profile))
+    # A second update without a publish in between: the cancellations are no longer in the kit's file.
+    later = tmp_path / "encore.yaml"
+    later.write_text(
+        shorter_profile.read_text(encoding="utf-8").replace("Fermeture des salles", "Salles fermées"), "utf-8"
+    )
+    apply_update(plan_update(kit, later))
+    planned = kit_calendar(kit)[2]
+    assert not [e for e in planned.values() if str(e.get("STATUS")) == "CANCELLED"]
+    result = run(server, kit, url)
+    assert result.exit_code == 0, result.output
+    after = stored(server, url)
+    gone = published - set(planned)
+    assert gone
+    assert all(str(after[uid]["STATUS"]) == "CANCELLED" for uid in gone)
+    assert all(int(after[uid]["SEQUENCE"]) >= 1 for uid in gone)
