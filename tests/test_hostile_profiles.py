@@ -527,3 +527,24 @@ def test_random_profiles_plan_or_raise_only_transfogen_errors(text):
     labels = template.names
     for render in (calendar_formats.to_ics, calendar_formats.to_csv, calendar_formats.to_json):
         render(programme, labels)
+
+
+def test_the_update_journal_shows_profile_text_as_written():
+    """CHANGEMENTS.md is Markdown that the site and the booklet render: profile values stay text."""
+    from datetime import datetime
+
+    from transfogen.update import Move, ProgrammeChanges, UpdatePlan, changelog_entry, profile_changes
+
+    hostile = "![x](http://127.0.0.1:9/p.png) <b>__gras__</b>"
+    old = profile()
+    new = profile(title=quoted(hostile), reason=quoted(hostile))
+    changes = ProgrammeChanges(
+        moved=[Move(f"Restitution n°1 : {hostile}", ["2027-02-02"], ["2027-02-09"], f"période bloquée « {hostile} »")],
+        added=[f"{hostile} (9 février 2027)"],
+        events_added=[hostile],
+    )
+    plan = UpdatePlan(Path("kit"), datetime(2027, 1, 4), [], changes, profile_changes(old, new), "", {})
+    html = render_markdown(changelog_entry(plan))
+    assert not re.search(r"<img|<b>|<strong>gras|<a ", html), html
+    assert html.count(escape(hostile, quote=False).replace('"', "&quot;")) >= 5
+    assert "<code>cases</code>" in html  # the journal's own markup is kept

@@ -30,6 +30,7 @@ from typing import Any
 from transfogen.errors import TransfogenError
 from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.fr import date_fr, jours_fr
+from transfogen.markup import escape_markdown
 
 CHANGELOG = "CHANGEMENTS.md"
 JOURNAL_DIR = "maj-en-cours"
@@ -189,7 +190,8 @@ def _shown(value: Any) -> str:
         return "oui" if value else "non"
     if isinstance(value, date):
         return value.isoformat()
-    return "(vide)" if value is None or value == "" else str(value)
+    # CHANGEMENTS.md is Markdown: a profile value is shown as written, never as a link or an image.
+    return "(vide)" if value is None or value == "" else escape_markdown(str(value))
 
 
 def _list_change(key: str, old: list, new: list) -> list[str]:
@@ -347,29 +349,31 @@ def plan_update(
 
 
 def changelog_entry(plan: UpdatePlan) -> str:
+    # Titles, reasons and names come from the profile (a case title, a blackout's reason): escaped.
+    md = escape_markdown
     c = plan.changes
     lines = [f"## Mise à jour du {date_fr(plan.moment.date())}", ""]
     why = []
     if plan.profile:
         why += ["Changements du profil :", ""] + [f"- {line}" for line in plan.profile] + [""]
     if plan.template:
-        why += [f"Gabarit : {plan.template}.", ""]
+        why += [f"Gabarit : {md(plan.template)}.", ""]
     lines += why or ["Le profil n'a pas changé : le kit a été régénéré avec la version actuelle du gabarit.", ""]
     if c.moved:
         lines += ["Séances déplacées :", ""]
         for move in c.moved:
-            because = f", à cause de la {move.reason}" if move.reason else ""
-            lines.append(f"- {move.title} : {moved_fr(move)}{because}")
+            because = f", à cause de la {md(move.reason)}" if move.reason else ""
+            lines.append(f"- {md(move.title)} : {moved_fr(move)}{because}")
         lines.append("")
     for title, items in (("Séances ajoutées", c.added), ("Séances retirées", c.removed)):
         if items:
-            lines += [f"{title} :", ""] + [f"- {item}" for item in items] + [""]
+            lines += [f"{title} :", ""] + [f"- {md(item)}" for item in items] + [""]
     if c.events_moved:
         lines += ["Rituels déplacés :", ""]
-        lines += [f"- {m.title} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved] + [""]
+        lines += [f"- {md(m.title)} : {span_fr(m.old)} → {span_fr(m.new)}" for m in c.events_moved] + [""]
     for title, items in (("Rituels ajoutés", c.events_added), ("Rituels retirés", c.events_removed)):
         if items:
-            lines += [f"{title} :", ""] + [f"- {item}" for item in items] + [""]
+            lines += [f"{title} :", ""] + [f"- {md(item)}" for item in items] + [""]
     merged = [f.path for f in plan.files if f.action == "fusionné"]
     if merged:
         lines += ["Fichiers que vous aviez modifiés, complétés par la mise à jour : " + ", ".join(merged) + ".", ""]
