@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from paths import REPO_ROOT
+
 VNU_JAR = REPO_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("TRANSFOGEN_CHROMIUM", "/usr/bin/chromium"))

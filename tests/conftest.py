@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from checkers import REQUIRE_ENV
+from paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 _SESSION_TMP: Path | None = None
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
+from paths import EXAMPLES_DIR, TEMPLATES_DIR
 from transfogen.errors import UnsafeTemplateError
 
-REPO = Path(__file__).resolve().parents[1]
-TEMPLATE = REPO / "templates" / "transfo"
+TEMPLATE = TEMPLATES_DIR / "transfo"
 
 
 def test_the_bundled_template_bakes_its_own_example(bake_kit):
@@ -29,7 +28,7 @@ def test_an_authors_change_to_a_role_sheet_shows_in_the_kit(bake_kit, tmp_path):
         role.read_text(encoding="utf-8") + "\nLes usagers de {{ kit.collectivity.name }} sont invités à chaque test.\n",
         encoding="utf-8",
     )
-    result = bake_kit(template=mine, profile=REPO / "examples" / "metz.yaml")
+    result = bake_kit(template=mine, profile=EXAMPLES_DIR / "metz.yaml")
     assert result.error is None, result.error
     assert "Les usagers de Metz Métropole sont invités à chaque test." in result.read("roles/usagers.md")
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from checkers import require_or_skip
+from paths import REPO_ROOT
 from transfogen import calendar_formats as cf
 from transfogen.model import (
     Case,
@@ -414,9 +415,8 @@ def test_ics_marks_provisional_sessions_tentative():
 
 
 def test_every_json_field_is_documented():
-    from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "calendrier-json.md").read_text(encoding="utf-8")
+    doc = (REPO_ROOT / "docs" / "calendrier-json.md").read_text(encoding="utf-8")
     data = json.loads(cf.to_json(sample_programme()))
     keys = set(data)
     for value in data.values():

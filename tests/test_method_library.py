@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from paths import REPO_ROOT, TEMPLATES_DIR
 from transfogen.errors import SheetError
 from transfogen.sheets import check_sheet, parse_sheet
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = sorted(path for path in (ROOT / "templates").iterdir() if (path / "methodes").is_dir())
-PATTERNS = sorted((ROOT / "templates").glob("*/seances/**/*.yaml"))
+TEMPLATES = sorted(path for path in TEMPLATES_DIR.iterdir() if (path / "methodes").is_dir())
+PATTERNS = sorted(TEMPLATES_DIR.glob("*/seances/**/*.yaml"))
 BLOCK_MINUTES = 180
 
 
 def relative(path: Path) -> str:
-    return str(path.relative_to(ROOT))
+    return str(path.relative_to(REPO_ROOT))
 
 
 def method_files(template: Path) -> list[Path]:
@@ -76,7 +76,7 @@ def references(data, key: str | None = None) -> tuple[list[list[str]], list[str]
 
 
 def template_of(pattern: Path) -> Path:
-    return ROOT / "templates" / pattern.relative_to(ROOT / "templates").parts[0]
+    return TEMPLATES_DIR / pattern.relative_to(TEMPLATES_DIR).parts[0]
 
 
 def load_pattern(path: Path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from paths import EXAMPLES_DIR
 from transfogen.errors import ProfileError
 from transfogen.model import KINDS
 from transfogen.profile import (
@@ -19,7 +20,7 @@ from transfogen.profile import (
     slugify,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = EXAMPLES_DIR
 
 MINIMAL = """\
 collectivity:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from paths import EXAMPLES_DIR, TEMPLATES_DIR
 from transfogen.cli import main
 from transfogen.composer import compose
 from transfogen.errors import TemplateError
@@ -23,11 +23,10 @@ from transfogen.rules import load_rules, parse_rules
 from transfogen.template import load_template
 from transfogen.template_check import check_template
 
-REPO = Path(__file__).resolve().parents[1]
-RESIDENCE = REPO / "templates" / "residence"
-TRANSFO = REPO / "templates" / "transfo"
-EXAMPLE = REPO / "examples" / "pays-de-mormal.yaml"
-TRANSFO_EXAMPLE = REPO / "examples" / "strasbourg.yaml"  # weekdays tue–thu, three-day sessions, 18 months
+RESIDENCE = TEMPLATES_DIR / "residence"
+TRANSFO = TEMPLATES_DIR / "transfo"
+EXAMPLE = EXAMPLES_DIR / "pays-de-mormal.yaml"
+TRANSFO_EXAMPLE = EXAMPLES_DIR / "strasbourg.yaml"  # weekdays tue–thu, three-day sessions, 18 months
 
 
 @pytest.fixture(scope="module")

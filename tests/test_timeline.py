@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from paths import EXAMPLES_DIR, TEMPLATES_DIR
 from transfogen.timeline import timeline_html, timeline_svg, timeline_table
 
-REPO = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -22,7 +22,7 @@ def _context(tmp_path: Path, example: str = "strasbourg", **changes) -> dict:
     from transfogen.kit import kit_context, load_template
     from transfogen.profile import load_profile
 
-    data = yaml.safe_load((REPO / "examples" / f"{example}.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((EXAMPLES_DIR / f"{example}.yaml").read_text(encoding="utf-8"))
     for dotted, value in changes.items():
         node = data
         *parents, last = dotted.split(".")
@@ -31,7 +31,7 @@ def _context(tmp_path: Path, example: str = "strasbourg", **changes) -> dict:
         node[last] = value
     path = tmp_path / f"{example}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    root = REPO / "templates" / "transfo"
+    root = TEMPLATES_DIR / "transfo"
     template = load_template(root)
     return kit_context(plan_template(load_profile(path), template), template)
 

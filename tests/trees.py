@@ -11,7 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "transfo"
+from paths import TEMPLATES_DIR
+
+TEMPLATE = TEMPLATES_DIR / "transfo"
 SKELETON = "{{cookiecutter.slug}}"
 README = "# {{ cookiecutter._kit.collectivity.name }}\n\n[Le programme](programme.md)\n"
 
