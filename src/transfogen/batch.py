@@ -337,14 +337,17 @@ def make_kit(job: Job) -> Outcome:
 
 
 def write_zip(kit: Path, path: Path, folder: str) -> None:
-    """The kit as one zip whose only top folder is `folder`; the same kit always gives the same bytes."""
+    """The kit as one zip whose only top folder is `folder`; the same kit always gives the same bytes.
+
+    Compression level 1: the zip is a few percent larger than at the default level, and made twice as fast.
+    """
     files = sorted(p for p in kit.rglob("*") if p.is_file())
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for file in files:
             info = zipfile.ZipInfo(f"{folder}/{file.relative_to(kit).as_posix()}", _ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, file.read_bytes(), compresslevel=6)
+            archive.writestr(info, file.read_bytes(), compresslevel=1)
 
 
 def plan_jobs(base: Node, rows: list[Row], settings: Settings) -> tuple[list[Job], list[Outcome]]:

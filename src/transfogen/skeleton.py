@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import json
 import os
 import re
@@ -46,7 +47,12 @@ class Config:
 
     path: Path
     values: dict[str, Any]
-    lines: dict[tuple[str, ...], int]
+    text: str
+
+    @functools.cached_property
+    def lines(self) -> dict[tuple[str, ...], int]:
+        # Only an error needs a line: scanning the example context every kit costs more than rendering it.
+        return key_lines(self.text)
 
     def line(self, *keys: str) -> int:
         return self.lines.get(keys, 1)
@@ -95,7 +101,7 @@ def read_config(root: Path) -> Config:
         raise TemplateError("JSON trop profondément imbriqué", path=path) from None
     if not isinstance(values, dict):
         raise TemplateError("un objet JSON est attendu", path=path, line=1)
-    return Config(path, values, key_lines(text))
+    return Config(path, values, text)
 
 
 @dataclass(frozen=True)
