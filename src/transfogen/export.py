@@ -184,20 +184,27 @@ def sheet_in_kit(kit: Path, sheet: Path) -> str:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def export_pdf(kit: Path, out: Path, sheet: Path | None = None, force: bool = False) -> Path:
+# Public bodies must publish accessible documents: the PDF is tagged (PDF/UA-1: structure tree with
+# headings, lists and tables, the document's language and title, alternative text for the frise).
+# The archival variant, PDF/A-2a, is tagged too (its "a" level is the accessible one).
+PDF_VARIANT, ARCHIVE_VARIANT = "pdf/ua-1", "pdf/a-2a"
+
+
+def export_pdf(kit: Path, out: Path, sheet: Path | None = None, force: bool = False, *, archive: bool = False) -> Path:
     """Write the whole kit as one A4 booklet (cover, contents, every file on its own pages), or one
-    sheet when `sheet` is given. Returns the PDF's path."""
+    sheet when `sheet` is given: tagged PDF/UA-1, or PDF/A-2a with `archive`. Returns the PDF's path."""
     info = kit_info(kit)
     refuse_existing([out], force)
     if sheet is not None:
         document = booklet_html(info, [_load(kit, sheet_in_kit(kit, sheet))], cover=False)
     else:
         document = booklet_html(info, chapters(kit), cover=True)
-    write_file(out, _pdf_bytes(document, kit), force=True, make_parents=True)  # checked above
+    variant = ARCHIVE_VARIANT if archive else PDF_VARIANT
+    write_file(out, _pdf_bytes(document, kit, variant), force=True, make_parents=True)  # checked above
     return out
 
 
-def _pdf_bytes(document: str, kit: Path) -> bytes:
+def _pdf_bytes(document: str, kit: Path, variant: str = PDF_VARIANT) -> bytes:
     import logging
 
     try:
@@ -211,7 +218,7 @@ def _pdf_bytes(document: str, kit: Path) -> bytes:
     # the fetcher below refuses: not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     base = str(kit.resolve()) + "/"
-    return HTML(string=document, base_url=base, url_fetcher=kit_fetcher(kit)).write_pdf()
+    return HTML(string=document, base_url=base, url_fetcher=kit_fetcher(kit)).write_pdf(pdf_variant=variant)
 
 
 def kit_fetcher(kit: Path):

@@ -32,7 +32,8 @@ EXPORT_DIR = "export"  # default destination, inside the kit
     help="Fichier (ou, pour le kit entier en docx, dossier) à écrire ; par défaut dans KIT/export/.",
 )
 @click.option("--force", is_flag=True, help="Remplacer les fichiers de sortie s'ils existent déjà.")
-def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: bool) -> None:
+@click.option("--archive", is_flag=True, help="PDF/A-2a (archivage), au lieu de PDF/UA-1 ; balisé dans les deux cas.")
+def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: bool, archive: bool) -> None:
     """Exporte le kit pour l'imprimer ou le modifier.
 
     \b
@@ -44,6 +45,9 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
       méthode, fiche de rôle et document fondateur, rangés comme dans le
       kit : KIT/export/word/seances/seance-01.docx, KIT/export/word/
       documents/…  Avec --sheet : un seul fichier, KIT/export/<fiche>.docx.
+    Le PDF est balisé pour les lecteurs d'écran (PDF/UA-1 : titres, listes,
+      tableaux, langue, titre, texte de remplacement de la frise) ;
+      --archive produit un PDF/A-2a, balisé lui aussi, pour l'archivage.
     Les cases à cocher deviennent ☐, les liens sont écrits avec leur adresse.
     Un fichier existant n'est remplacé qu'avec --force.
 
@@ -59,6 +63,8 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise TransfogenError(f"--format : format inconnu « {fmt} » ; formats possibles : {', '.join(FORMATS)}")
+    if archive and fmt != "pdf":
+        raise TransfogenError("--archive ne vaut que pour --format pdf")
     root = Path(kit)
     check_kit(root)
     sheet_path = Path(sheet) if sheet else None
@@ -74,7 +80,7 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
     if fmt == "pdf" and sheet_path is None:
         click.echo("Mise en page du livret (compter une minute ou deux pour un kit complet)…", err=True)
     if fmt == "pdf":
-        written = [export_pdf(root, target, sheet_path, force=force)]
+        written = [export_pdf(root, target, sheet_path, force=force, archive=archive)]
     else:
         written = export_docx(root, target, sheet_path, force=force)
     if len(written) == 1:
