@@ -115,7 +115,7 @@ def test_help_ends_with_an_example():
     assert result.exit_code == 0
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     assert lines[-2] == "Exemple :"
-    assert lines[-1].startswith("transfogen calendar examples/")
+    assert lines[-1].startswith("transfogen calendar ")
     assert "--format" in result.stdout and "--output" in result.stdout and "--force" in result.stdout
 
 
@@ -146,7 +146,7 @@ def test_missing_profile_is_one_line_error(tmp_path):
     assert "absent.yaml" in result.stderr
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "ics", "csv"])
+@pytest.mark.parametrize("fmt", ["texte", "json", "ics", "csv"])
 def test_strasbourg_example_renders_in_every_format(fmt):
     result = run(str(EXAMPLE), "--format", fmt)
     assert result.exit_code == 0, result.stderr

@@ -25,7 +25,7 @@ from transfogen.cli import main
 profile, out = sys.argv[1], sys.argv[2]
 runs = [
     ["new", profile, "-o", f"{out}/kit"],
-    *(["calendar", profile, "--format", fmt, "-o", f"{out}/calendrier.{fmt}"] for fmt in ("text", "json", "ics", "csv")),
+    *(["calendar", profile, "--format", fmt, "-o", f"{out}/calendrier.{fmt}"] for fmt in ("texte", "json", "ics", "csv")),
     ["export", f"{out}/kit", "--format", "docx", "-o", f"{out}/word"],
     ["export", f"{out}/kit", "--format", "pdf", "--sheet", "seances/seance-03.md", "-o", f"{out}/seance-03.pdf"],
     ["render", f"{out}/kit/methodes/entretiens-usagers.md", "-o", f"{out}/entretiens-usagers.html"],
@@ -50,7 +50,7 @@ def test_every_output_format_is_identical_across_hash_seeds(examples_dir, tmp_pa
     first = _make_everything(examples_dir / "paris.yaml", tmp_path / "a", seed="1")
     second = _make_everything(examples_dir / "paris.yaml", tmp_path / "b", seed="4242")
     kinds = {Path(name).suffix for name in first}
-    assert {".md", ".html", ".ics", ".csv", ".json", ".text", ".docx", ".pdf"} <= kinds
+    assert {".md", ".html", ".ics", ".csv", ".json", ".texte", ".docx", ".pdf"} <= kinds
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, f"{len(differing)} file(s) differ between two processes: {differing[:10]}"

@@ -72,7 +72,7 @@ def test_invalid_sheet_gives_one_line_with_file_line_and_field(tmp_path):
     sheet = write(tmp_path, "portraits-croises.md", METHOD.replace("family: groupe", "family: grupe"))
     result = render(str(sheet))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Erreur : {sheet}:5: family: ")
+    assert result.stderr.startswith(f"Erreur : {sheet}:5 : family : ")
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert not (tmp_path / "portraits-croises.html").exists()
 
@@ -80,7 +80,7 @@ def test_invalid_sheet_gives_one_line_with_file_line_and_field(tmp_path):
 def test_missing_sheet_is_a_clear_error(tmp_path):
     result = render(str(tmp_path / "absente.md"))
     assert result.exit_code == 1
-    assert "absente.md: fichier introuvable" in result.stderr
+    assert "absente.md : fichier introuvable" in result.stderr
 
 
 def test_script_in_the_body_is_escaped_and_javascript_links_refused(tmp_path):

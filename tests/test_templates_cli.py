@@ -204,7 +204,7 @@ def test_new_with_an_unknown_template_name_says_where_to_look(tmp_path):
         env={"TRANSFOGEN_TEMPLATES": "", "XDG_DATA_HOME": str(tmp_path)},
     )
     assert result.exit_code == 1
-    assert "inconnu: gabarit introuvable" in result.output and "transfogen templates list" in result.output
+    assert "inconnu : gabarit introuvable" in result.output and "transfogen templates list" in result.output
     assert not (tmp_path / "kit").exists()
 
 

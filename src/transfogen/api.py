@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from transfogen.errors import ProfileError, TemplateError
+from transfogen.errors import ProfileError
 from transfogen.model import Profile, Programme
+
+# Resource look-up lives in its own low-level module; these names stay importable from here.
+from transfogen.resources import bundled_examples, bundled_template_dir
 
 if TYPE_CHECKING:
     from transfogen.french_calendar import CalendarFacts
@@ -18,24 +20,14 @@ if TYPE_CHECKING:
     from transfogen.template_check import Problem
 
 
-def bundled_template_dir(name: str = "transfo") -> Path:
-    """The folder of a template shipped with transfogen (in the wheel, or in a source checkout)."""
-    packaged = Path(str(resources.files("transfogen"))) / "templates" / name
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / "templates" / name
-    if checkout.is_dir():
-        return checkout
-    raise TemplateError(f"gabarit « {name} » introuvable (ni dans le paquet, ni dans {checkout.parent})")
-
-
 def plan_profile(path: str | Path, template_dir: str | Path | None = None) -> Programme:
     """Read a collectivity's profile and plan its programme with the template's rules."""
     from transfogen.profile import load_profile
+    from transfogen.resources import profile_path
     from transfogen.template import load_template
 
     template = load_template(template_dir if template_dir is not None else bundled_template_dir())
-    return plan_template(load_profile(path), template)
+    return plan_template(load_profile(profile_path(path)), template)
 
 
 def plan_template(profile: Profile, template: Template, facts: CalendarFacts | None = None) -> Programme:
@@ -54,13 +46,6 @@ def plan_template(profile: Profile, template: Template, facts: CalendarFacts | N
             "jours ou allongez program.months",
         )
     return programme
-
-
-def bundled_examples() -> list[Path]:
-    """The example profiles shipped with transfogen (the seven collectivities of La Transfo's 2nd edition)."""
-    packaged = Path(str(resources.files("transfogen"))) / "examples"
-    folder = packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "examples"
-    return sorted(folder.glob("*.yaml"))
 
 
 def template_example(template_dir: str | Path) -> Path:

@@ -106,7 +106,8 @@ def with_timeline(body: str, context: dict) -> str:
     return body + block if at < 0 else body[:at] + block + body[at:]
 
 
-def _title_and_body(text: str, fallback: str) -> tuple[str, str]:
+def title_and_body(text: str, fallback: str) -> tuple[str, str]:
+    """A plain Markdown page's title (its first level-1 heading, else `fallback`) and the rest of its text."""
     from transfogen.markup import plain_text
 
     match = _FIRST_H1.match(text)
@@ -139,7 +140,7 @@ def build_site(kit: Path, context: dict) -> None:
             sheet = parse_sheet(text, str(source), lint=False)  # validated when read or composed
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
-            title, markdown = _title_and_body(text, source.stem)
+            title, markdown = title_and_body(text, source.stem)
             body = render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:

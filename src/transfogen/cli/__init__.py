@@ -6,6 +6,7 @@ that need them, so `transfogen --help` stays as light as `import click`.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 import sys
@@ -13,11 +14,30 @@ import sys
 import click
 
 from transfogen import __version__
+from transfogen.cli.french import error_line, frenchify, run_in_french, speak_french
 from transfogen.errors import TransfogenError, os_error_message
+
+speak_french()  # before the commands are declared: Click translates some words (file, directory) then
+
+# One module of transfogen.cli per command, in the order of `transfogen --help`; each module defines
+# the command under its own name (transfogen.cli.new.new). A new command is one more name here.
+COMMANDS = (
+    "new",
+    "examples",
+    "calendar",
+    "render",
+    "export",
+    "templates",
+    "batch",
+    "profil",
+    "update",
+    "publish",
+    "status",
+)
 
 
 class TransfogenGroup(click.Group):
-    """Maps every `TransfogenError` to one line on stderr and its exit code, in one place.
+    """Maps every error to one French line on stderr and its exit code, in one place.
 
     A file-system error (permission, full or read-only disk, missing folder) is the user's
     environment, not a bug: it gets the same one line, with the path and the reason in French."""
@@ -26,11 +46,19 @@ class TransfogenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TransfogenError as error:
-            click.echo(f"Erreur : {_one_line(str(error))}", err=True)
+            click.echo(error_line(_one_line(str(error))), err=True)
             sys.exit(error.exit_code)
         except OSError as error:
-            click.echo(f"Erreur : {_one_line(os_error_message(error))}", err=True)
+            click.echo(error_line(_one_line(os_error_message(error))), err=True)
             sys.exit(1)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        run_in_french(super().main, args, prog_name, complete_var, **extra)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # the order of COMMANDS, not the alphabet
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -42,7 +70,13 @@ def _one_line(message: str) -> str:
 
 
 @click.group(cls=TransfogenGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="transfogen", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="transfogen",
+    message="%(prog)s %(version)s",
+    help="Affiche la version et quitte.",
+)
 def main() -> None:
     """Génère le kit d'un programme de laboratoire d'innovation publique de 18 mois
     (méthode « La Transfo ») à partir du profil d'une collectivité.
@@ -54,26 +88,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from transfogen.cli import calendar, export, new, render, templates
-
-    for command in (new.new, calendar.calendar, render.render, export.export, templates.templates):
-        main.add_command(command)
-    from transfogen.cli.batch import batch
-    from transfogen.cli.profil import profil
-    from transfogen.cli.publish import publish
-    from transfogen.cli.status import status
-    from transfogen.cli.update import update
-
-    main.add_command(batch)
-    main.add_command(profil)
-    main.add_command(update)
-    main.add_command(publish)
-    main.add_command(status)
+    for name in COMMANDS:
+        main.add_command(getattr(importlib.import_module(f"transfogen.cli.{name}"), name))
     _french_help(main)
+    frenchify(main)
 
 
 def _french_help(command: click.Command) -> None:
-    """Every help ends with its example, and the help option speaks French.
+    """Every help ends with its example, the help option speaks French, and the command list shows
+    each command's whole first sentence.
 
     The example is written at the end of each docstring, after a `\b` line; Click would print it
     before the options, so it moves to the epilog, which comes last.
@@ -82,6 +105,9 @@ def _french_help(command: click.Command) -> None:
     marker = help_text.find("\b\nExemple")
     if marker >= 0 and not command.epilog:
         command.help, command.epilog = help_text[:marker].rstrip(), help_text[marker:]
+    if command.short_help is None and command.help:
+        first_paragraph = command.help.split("\n\n")[0]
+        command.short_help = " ".join(first_paragraph.split()).split(". ")[0].rstrip(".")
     click.help_option("-h", "--help", help="Affiche cette aide et quitte.")(command)
     for sub in getattr(command, "commands", {}).values():
         _french_help(sub)

@@ -6,24 +6,24 @@ from collections.abc import Callable
 
 import click
 
-FORMATS = ("text", "json", "ics", "csv")
+FORMATS = ("texte", "json", "ics", "csv")
 
 
 EXAMPLE = """\b
 Exemple :
-  transfogen calendar examples/strasbourg.yaml --format ics -o strasbourg.ics
+  transfogen calendar strasbourg --format ics -o strasbourg.ics
 """
 
 
 @click.command(epilog=EXAMPLE)  # the epilog comes after the options: the help ends with the example
-@click.argument("profile")  # read by load_profile, whose errors are one French line
+@click.argument("profile", metavar="PROFIL")  # read by load_profile, whose errors are one French line
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="text",
+    default="texte",
     show_default=True,
-    help="text : tableau lisible ; json : format documenté (docs/calendrier-json.md) ; "
+    help="texte : tableau lisible ; json : format documenté (docs/calendrier-json.md) ; "
     "ics : à importer dans un agenda ; csv : à ouvrir dans un tableur.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le calendrier dans ce fichier.")
@@ -34,8 +34,11 @@ Exemple :
     help="Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom.",
 )
 def calendar(profile: str, fmt: str, output: str | None, force: bool, template: str | None) -> None:
-    """Planifie le programme d'une collectivité à partir de son PROFILE (fichier YAML) et affiche
-    son calendrier : séances, phases, rituels, mois sans séance et points de vigilance.
+    """Planifie le programme d'une collectivité et affiche son calendrier : séances, phases,
+    rituels, mois sans séance et points de vigilance.
+
+    PROFIL est le fichier YAML de la collectivité, ou le nom d'un exemple fourni
+    (voir « transfogen examples »).
 
     Le fichier .ics s'importe dans un agenda (Outlook, Thunderbird, Google Agenda…) ; le réimporter
     après une modification met les séances à jour au lieu de les dupliquer. Le fichier .csv s'ouvre
@@ -47,10 +50,11 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     from transfogen.api import plan_template
     from transfogen.files import write_file
     from transfogen.profile import load_profile
+    from transfogen.resources import profile_path
     from transfogen.template import load_template
     from transfogen.template_source import open_template, resolve_template
 
-    loaded = load_profile(profile)
+    loaded = load_profile(profile_path(profile))
     for warning in loaded.warnings:
         click.echo(f"Attention : {warning}", err=True)
     # Planning reads the template's rules and renders nothing: no code of it could run, so no --trust.
@@ -59,7 +63,7 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
         programme = plan_template(loaded, loaded_template)
     labels = loaded_template.names
     renderers: dict[str, Callable[..., str | bytes]] = {
-        "text": calendar_formats.to_text,
+        "texte": calendar_formats.to_text,
         "json": calendar_formats.to_json,
         "ics": calendar_formats.to_ics,
         "csv": calendar_formats.to_csv,

@@ -1,113 +1,242 @@
-"""`transfogen new`: generate a ready-to-run programme kit from a profile, or from answers typed in."""
+"""`transfogen new`: generate a ready-to-run programme kit from a profile, or from answers typed in.
+
+The questions check each answer with the profile reader itself, at the moment it is given: the
+limits, the department codes and the combinations (weekdays against the session length) are the
+reader's, never copied here. Whatever happens next, the answers are not lost: they are written as a
+profile file next to the kit, kept if the kit cannot be generated or the questions are interrupted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-_WEEKDAY_PROMPT = "lun, mar, mer, jeu, ven"
-_FRENCH_WEEKDAYS = {"lun": "mon", "mar": "tue", "mer": "wed", "jeu": "thu", "ven": "fri", "sam": "sat", "dim": "sun"}
+# French day abbreviations in the order of model.WEEKDAYS (mon … sun).
+DAY_NAMES = ("lun", "mar", "mer", "jeu", "ven", "sam", "dim")
+YES, NO = ("o", "oui", "y", "yes"), ("n", "non", "no")
 
 
-def _ask_date(text: str, default: date) -> date:
-    def convert(value: str | date) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise click.BadParameter("date attendue au format AAAA-MM-JJ, par exemple 2027-01-04") from None
-
-    return click.prompt(text, default=default.isoformat(), value_proc=convert)
-
-
-def _ask_department() -> str:
-    from transfogen.profile import department_name
-
-    def convert(value: str) -> str:
-        code = value.strip().upper()
-        try:
-            department_name(code)
-        except (KeyError, ValueError):
-            raise click.BadParameter(
-                f"département inconnu « {value} » (code INSEE : 01 à 95, 2A, 2B, 971 à 976)"
-            ) from None
-        return code
-
-    return click.prompt("Département (code INSEE)", value_proc=convert)
+def yes_no(answer: str | bool) -> bool:
+    """French yes/no: o, oui, n, non (any case)."""
+    if isinstance(answer, bool):
+        return answer
+    text = answer.strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise click.BadParameter("répondez o (oui) ou n (non)")
 
 
-def _ask_weekdays() -> list[str]:
+def ask_yes_no(text: str, default: bool) -> bool:
+    return click.prompt(
+        f"{text} [{'O/n' if default else 'o/N'}]",
+        default=default,
+        show_default=False,
+        value_proc=yes_no,
+        prompt_suffix=" : ",
+    )
+
+
+def _days_text(days: list[str] | tuple[int, ...]) -> str:
     from transfogen.model import WEEKDAYS
 
-    def convert(value: str) -> list[str]:
-        names = [part.strip().lower()[:3] for part in value.replace(";", ",").split(",") if part.strip()]
-        unknown = [name for name in names if name not in _FRENCH_WEEKDAYS]
-        if not names or unknown:
-            raise click.BadParameter(f"jours attendus parmi {_WEEKDAY_PROMPT}, séparés par des virgules")
-        return sorted({_FRENCH_WEEKDAYS[name] for name in names}, key=WEEKDAYS.index)
-
-    return click.prompt("Jours de la semaine possibles", default=_WEEKDAY_PROMPT, value_proc=convert)
+    indexes = [WEEKDAYS.index(day) if isinstance(day, str) else day for day in days]
+    return ", ".join(DAY_NAMES[index] for index in indexes)
 
 
-def _ask_list(text: str) -> list[str]:
-    answer = click.prompt(text + " (séparés par des virgules, vide pour aucun)", default="", show_default=False)
+def _days(answer: str) -> list[str]:
+    from transfogen.model import WEEKDAYS
+
+    names = [part.strip().lower()[:3] for part in answer.replace(";", ",").split(",") if part.strip()]
+    unknown = [name for name in names if name not in DAY_NAMES]
+    if not names or unknown:
+        raise click.BadParameter(f"jours attendus parmi {', '.join(DAY_NAMES)}, séparés par des virgules")
+    return [WEEKDAYS[DAY_NAMES.index(name)] for name in sorted(set(names), key=DAY_NAMES.index)]
+
+
+def _number(answer: str) -> int | str:
+    # Not a number: kept as typed, so the profile reader says what it expected.
+    return int(answer) if answer.strip().lstrip("+-").isdigit() else answer.strip()
+
+
+def _day(answer: str | date) -> date | str:
+    if isinstance(answer, date):
+        return answer
+    try:
+        return date.fromisoformat(answer.strip())
+    except ValueError:
+        return answer.strip()
+
+
+def _items(answer: str) -> list[str]:
     return [part.strip() for part in answer.split(",") if part.strip()]
 
 
-def ask_profile() -> dict:
-    """Ask the profile's questions one by one, each validated as it is typed."""
-    from transfogen.model import KINDS
+class Wizard:
+    """The profile being answered, checked by the profile reader after every answer."""
+
+    def __init__(self, start: dict | None = None):
+        self.answers: dict[str, Any] = {}
+        self.start = start or {}
+
+    def proposed(self, key: str, fallback: Any = None) -> Any:
+        """What the starting profile (an example) says for `key`, else `fallback`."""
+        value: Any = self.start
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return fallback if value is None else value
+
+    def put(self, key: str, value: Any) -> None:
+        *sections, last = key.split(".")
+        target = self.answers
+        for section in sections:
+            target = target.setdefault(section, {})
+        if value in (None, []):
+            target.pop(last, None)
+        else:
+            target[last] = value
+
+    def problem(self, key: str):
+        """The profile reader's objection to the answer at `key` (a ProfileError), or None.
+
+        Keys not asked yet are missing, and the reader reports them; questions come in the order the
+        reader reads, so a problem that belongs to an earlier answer cannot hide the current one."""
+        from transfogen.errors import ProfileError
+        from transfogen.profile import parse_profile
+
+        try:
+            parse_profile(self.text(), "réponses")
+        except ProfileError as error:
+            if error.key and (error.key == key or error.key.startswith((f"{key}.", f"{key}["))):
+                return error
+        return None
+
+    def check(self, key: str) -> None:
+        """Refuse the answer at `key` when the profile reader refuses it, in the reader's words."""
+        error = self.problem(key)
+        if error is not None:
+            raise click.BadParameter(error.message)
+
+    def ask(self, key: str, text: str, convert: Callable[[str], Any], default: str | None = None) -> Any:
+        def accept(answer: str) -> Any:
+            value = convert(answer)
+            self.put(key, value)
+            try:
+                self.check(key)
+            except click.BadParameter:
+                self.put(key, None)
+                raise
+            return value
+
+        shown = default not in (None, "")
+        return click.prompt(text, default=default or "", show_default=shown, value_proc=accept, prompt_suffix=" : ")
+
+    def text(self) -> str:
+        import yaml
+
+        return yaml.safe_dump({**self.answers, "language": "fr"}, allow_unicode=True, sort_keys=False)
+
+
+def ask_profile(wizard: Wizard) -> None:
+    """Ask the profile's questions one by one, in the order of the profile file."""
+    from transfogen.model import KINDS, ProgramSettings, Team
+    from transfogen.profile import KIND_LABELS, slugify
 
     click.echo("Décrivez votre collectivité ; Entrée garde la valeur proposée entre crochets.", err=True)
-    name = click.prompt("Nom de la collectivité", value_proc=lambda v: v.strip() or _refuse("le nom est obligatoire"))
-    kind = click.prompt("Type", type=click.Choice(KINDS), default="commune")
-    department = _ask_department()
-    sites = _ask_list("Lieux des séances")
-    network = _ask_list("Collectivités partenaires du réseau")
+    wizard.ask("collectivity.name", "Nom de la collectivité", str.strip, wizard.proposed("collectivity.name"))
+
+    kinds = {**{slugify(label): kind for kind, label in KIND_LABELS.items()}, **{kind: kind for kind in KINDS}}
+
+    def kind(answer: str) -> str:
+        if slugify(answer) not in kinds:
+            raise click.BadParameter(
+                f"type inconnu « {answer} » ; réponses possibles : {', '.join(KIND_LABELS.values())}"
+            )
+        return kinds[slugify(answer)]
+
+    proposed_kind = KIND_LABELS[wizard.proposed("collectivity.kind", "commune")]
+    wizard.ask("collectivity.kind", f"Type ({', '.join(KIND_LABELS.values())})", kind, proposed_kind)
+    wizard.ask(
+        "collectivity.department", "Département (code INSEE)", str.strip, wizard.proposed("collectivity.department")
+    )
+    for key, question in (
+        ("collectivity.sites", "Lieux des séances"),
+        ("collectivity.network", "Collectivités partenaires du réseau"),
+    ):
+        proposed = ", ".join(wizard.proposed(key, []))
+        wizard.ask(key, question + " (séparés par des virgules, vide pour aucun)", _items, proposed)
+
     today = date.today()
-    start = _ask_date("Date de début (aucune séance avant)", date(today.year + 1, 1, 4))
-    months = click.prompt("Durée en mois", type=click.IntRange(6, 36), default=18)
-    session_days = click.prompt("Jours par séance", type=click.IntRange(1, 5), default=3)
-    weekdays = _ask_weekdays()
-    avoid = click.confirm("Éviter les vacances scolaires ?", default=True)
-    residents = click.prompt("Nombre de résidents", type=click.IntRange(2, 6), default=3)
-    ambassadors = click.prompt("Nombre d'ambassadeurs", type=click.IntRange(1, 60), default=20)
-    cases: list[dict[str, str]] = []
-    while len(cases) < 6:
+    start = wizard.proposed("program.start", date(today.year + 1, 1, 4))
+    wizard.ask("program.start", "Date de début, AAAA-MM-JJ (aucune séance avant)", _day, str(start))
+    for key, question, fallback in (
+        ("program.months", "Durée en mois", ProgramSettings.months),
+        ("program.session_days", "Jours par séance", ProgramSettings.session_days),
+    ):
+        wizard.ask(key, question, _number, str(wizard.proposed(key, fallback)))
+    days = _days_text(wizard.proposed("program.weekdays", ProgramSettings.weekdays))
+    wizard.ask("program.weekdays", f"Jours de la semaine possibles ({', '.join(DAY_NAMES)})", _days, days)
+    avoid = ask_yes_no(
+        "Éviter les vacances scolaires ?", yes_no(wizard.proposed("program.avoid_school_holidays", True))
+    )
+    wizard.put("program.avoid_school_holidays", avoid)
+    for key, question, fallback in (
+        ("team.residents", "Nombre de résidents", Team.residents),
+        ("team.ambassadors", "Nombre d'ambassadeurs", Team.ambassadors),
+    ):
+        wizard.ask(key, question, _number, str(wizard.proposed(key, fallback)))
+    ask_cases(wizard)
+
+
+def ask_cases(wizard: Wizard) -> None:
+    cases = list(wizard.proposed("cases", []))
+    if cases and not ask_yes_no(f"Garder les {len(cases)} cas pratiques de l'exemple ?", True):
+        cases = []
+    wizard.put("cases", cases)
+    while True:
         title = click.prompt(
-            f"Cas pratique n°{len(cases) + 1} (vide pour terminer)", default="", show_default=False
+            f"Cas pratique n°{len(cases) + 1} (vide pour terminer)", default="", show_default=False, prompt_suffix=" : "
         ).strip()
         if not title:
-            break
-        service = click.prompt("  Service porteur", default="", show_default=False).strip()
+            return
+        service = click.prompt("  Service porteur", default="", show_default=False, prompt_suffix=" : ").strip()
         cases.append({"title": title, "service": service} if service else {"title": title})
-    return {
-        "collectivity": {"name": name, "kind": kind, "department": department, "sites": sites, "network": network},
-        "program": {
-            "start": start,
-            "months": months,
-            "session_days": session_days,
-            "weekdays": weekdays,
-            "avoid_school_holidays": avoid,
-        },
-        "team": {"residents": residents, "ambassadors": ambassadors},
-        "cases": cases,
-        "language": "fr",
-    }
+        wizard.put("cases", cases)
+        error = wizard.problem("cases")
+        if error is not None:  # an empty title, or one case too many: the reader says which
+            cases.pop()
+            wizard.put("cases", cases)
+            click.echo(f"Erreur : {error.message}", err=True)
+            if error.key == "cases":
+                return
 
 
-def _refuse(message: str):
-    raise click.BadParameter(message)
+def answers_file(target: Path) -> Path:
+    """A free file name next to the kit folder for the answers: `kit-profil.yaml`, `kit-profil-2.yaml`…"""
+    candidate, number = target.with_name(f"{target.name}-profil.yaml"), 2
+    while candidate.exists():
+        candidate, number = target.with_name(f"{target.name}-profil-{number}.yaml"), number + 1
+    return candidate
+
+
+def save_answers(wizard: Wizard, target: Path) -> Path:
+    from transfogen.files import write_file
+
+    path = answers_file(target)
+    header = "# Profil saisi avec « transfogen new » ; modifiez-le puis relancez la commande.\n"
+    write_file(path, header + wizard.text(), force=False, make_parents=True)
+    return path
 
 
 @click.command()
-@click.argument("profile", required=False)  # read by load_profile, whose errors are one French line
+@click.argument("profile", required=False, metavar="[PROFIL]")  # read by load_profile, whose errors are one French line
 @click.option(
     "-o",
     "--output",
@@ -115,10 +244,12 @@ def _refuse(message: str):
     type=click.Path(file_okay=False),
     help="Dossier du kit (par défaut : le nom de la collectivité).",
 )
+@click.option("--force", is_flag=True, help="Remplacer le contenu d'un dossier de sortie qui n'est pas vide.")
 @click.option(
-    "--force",
-    is_flag=True,
-    help="Remplacer un kit existant (l'ancien est conservé à côté, dans DOSSIER.ancien-N) ; un autre dossier non vide n'est jamais remplacé.",
+    "--depuis",
+    "start_from",
+    metavar="EXEMPLE",
+    help="Sans PROFIL : poser les questions en proposant les réponses d'un exemple (voir « transfogen examples ») ou d'un profil.",
 )
 @click.option(
     "--template",
@@ -130,48 +261,70 @@ def _refuse(message: str):
     is_flag=True,
     help="Autoriser les hooks et extensions Jinja d'un gabarit contribué (à réserver aux gabarits dont vous connaissez l'auteur).",
 )
-def new(profile: str | None, output: str | None, force: bool, template: str | None, trust: bool) -> None:
+def new(
+    profile: str | None, output: str | None, force: bool, start_from: str | None, template: str | None, trust: bool
+) -> None:
     """Génère le kit d'un programme, prêt à ouvrir, imprimer et lancer.
 
-    Sans PROFILE, pose les questions une à une et enregistre les réponses
-    dans le kit (.transfogen/profil.yaml) pour pouvoir recommencer.
+    PROFIL est le fichier YAML de la collectivité, ou le nom d'un exemple
+    fourni (voir « transfogen examples »). Sans PROFIL, pose les questions une
+    à une ; les réponses sont gardées dans le kit (.transfogen/profil.yaml),
+    et dans un fichier à côté du kit si la génération échoue.
 
     \b
-    Exemple :
-      transfogen new examples/strasbourg.yaml -o kit-strasbourg
+    Exemples :
+      transfogen new strasbourg -o kit-strasbourg
+      transfogen new mon-profil.yaml -o kit
+      transfogen new --depuis paris -o kit-ma-ville
     """
-    import tempfile
     from pathlib import Path
 
-    import yaml
-
+    from transfogen.errors import TransfogenError
     from transfogen.kit import generate_kit
     from transfogen.profile import load_profile
+    from transfogen.resources import profile_path
     from transfogen.template_source import resolve_template
 
     template_dir = resolve_template(template)  # before any question: a wrong name fails at once
-    with tempfile.TemporaryDirectory(prefix="transfogen-profil-") as tmp:
-        if profile is None:
-            answers = ask_profile()
-            profile = str(Path(tmp) / "profil.yaml")
-            Path(profile).write_text(
-                "# Profil saisi avec « transfogen new » ; modifiez-le puis relancez la commande.\n"
-                + yaml.safe_dump(answers, allow_unicode=True, sort_keys=False),
-                encoding="utf-8",
-            )
-        loaded = load_profile(profile)
-        for warning in loaded.warnings:
-            click.echo(f"Attention : {warning}", err=True)
-        kit = generate_kit(
-            loaded,
-            output,
-            template_dir=template_dir,
-            force=force,
-            trust=trust,
-            on_backup=lambda backup: click.echo(f"L'ancien kit est conservé dans {backup}.", err=True),
+    if profile is not None:
+        if start_from is not None:
+            raise TransfogenError("--depuis : sans objet quand un PROFIL est donné (il sert à poser les questions)")
+        loaded = load_profile(profile_path(profile))
+        _print_profile_warnings(loaded)
+        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust)
+        click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
+        _print_warnings(kit)
+        return
+
+    wizard = Wizard(_starting_profile(start_from) if start_from else None)
+    try:
+        ask_profile(wizard)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        if wizard.answers:
+            target = Path(output) if output else Path(_slug(wizard))
+            click.echo(f"\nRéponses déjà données enregistrées dans {save_answers(wizard, target)}.", err=True)
+        raise click.Abort() from None
+    target = Path(output) if output else Path(_slug(wizard))
+    saved = save_answers(wizard, target)
+    try:
+        loaded = load_profile(saved)
+        _print_profile_warnings(loaded)
+        kit = generate_kit(loaded, target, template_dir=template_dir, force=force, trust=trust)
+    except TransfogenError:
+        click.echo(
+            f"Vos réponses sont enregistrées dans {saved} : corrigez ce fichier, puis relancez "
+            f"« transfogen new {saved} -o {target} ».",
+            err=True,
         )
+        raise
+    saved.unlink()  # the kit keeps its own copy (.transfogen/profil.yaml)
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
     _print_warnings(kit)
+
+
+def _print_profile_warnings(profile) -> None:
+    for warning in profile.warnings:  # a start date in the past, for instance
+        click.echo(f"Attention : {warning}", err=True)
 
 
 def _print_warnings(kit: Path) -> None:
@@ -183,3 +336,27 @@ def _print_warnings(kit: Path) -> None:
     context = json.loads((kit / STATE_DIR / CONTEXT_FILE).read_text(encoding="utf-8"))
     for warning in context.get("warnings") or []:
         click.echo(f"Attention : {warning}", err=True)
+
+
+def _slug(wizard: Wizard) -> str:
+    from transfogen.profile import slugify
+
+    return slugify(str(wizard.answers.get("collectivity", {}).get("name") or "collectivite"))
+
+
+def _starting_profile(name_or_path: str) -> dict:
+    import yaml
+
+    from transfogen.errors import ProfileError
+    from transfogen.resources import profile_path
+
+    path = profile_path(name_or_path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(
+            str(path), None, "--depuis : ni fichier, ni exemple fourni (voir « transfogen examples »)"
+        ) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ProfileError(str(path), None, f"--depuis : profil illisible ({error})") from None
+    return data if isinstance(data, dict) else {}

@@ -1,14 +1,14 @@
-"""`transfogen render`: one sheet to a standalone, styled HTML page."""
+"""`transfogen render`: one sheet or page of a kit to a standalone, styled HTML page."""
 
 from __future__ import annotations
 
 import click
 
-from transfogen.errors import OutputExistsError
+from transfogen.errors import OutputExistsError, SheetError
 
 
 @click.command()
-@click.argument("sheet", type=click.Path(dir_okay=False))
+@click.argument("sheet", metavar="FICHE")
 @click.option(
     "-o",
     "--output",
@@ -17,8 +17,10 @@ from transfogen.errors import OutputExistsError
 )
 @click.option("--force", is_flag=True, help="Remplacer le fichier de sortie s'il existe déjà.")
 def render(sheet: str, output: str | None, force: bool) -> None:
-    """Vérifie une fiche (méthode ou séance) et en fait une page HTML autonome, mise en forme,
-    lisible hors ligne et imprimable.
+    """Fait d'une fiche du kit une page HTML autonome, mise en forme, lisible hors ligne et imprimable.
+
+    FICHE est un fichier Markdown : fiche méthode ou fiche séance (vérifiée
+    d'abord contre le schéma), fiche rôle, document, programme ou LISEZMOI.md.
 
     \b
     Exemple :
@@ -28,30 +30,27 @@ def render(sheet: str, output: str | None, force: bool) -> None:
 
     from transfogen.files import write_file
     from transfogen.html import page, sheet_html, stylesheet
-    from transfogen.sheets import load_sheet
-
-    target = Path(output) if output else Path(sheet).with_suffix(".html")
-    if target.resolve() == Path(sheet).resolve():
-        raise OutputExistsError(f"{target} : la page ne peut pas remplacer la fiche elle-même ; choisissez un autre -o")
-    document = _kit_document(sheet)
-    if document is None:  # a sheet with its front matter: checked, then laid out
-        parsed = load_sheet(sheet)
-        document = page(parsed.title, sheet_html(parsed), css=stylesheet())
-    write_file(target, document, force=force)
-    click.echo(f"Page écrite : {target}")
-
-
-def _kit_document(path: str) -> str | None:
-    """A kit's method sheet is already laid out as a Markdown document ("# Title" first): its page."""
-    from transfogen.html import page, stylesheet
     from transfogen.markup import render_markdown
+    from transfogen.sheets import load_sheet
+    from transfogen.site import title_and_body
 
+    source = Path(sheet)
     try:
-        with open(path, encoding="utf-8-sig") as stream:
-            text = stream.read()
-    except (OSError, UnicodeDecodeError):
-        return None  # load_sheet reports it in French
-    if not text.startswith("# "):
-        return None
-    title, _, body = text.partition("\n")
-    return page(title[2:].strip(), render_markdown(body), css=stylesheet())
+        text = source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SheetError(sheet, None, "fichier introuvable") from None
+    except IsADirectoryError:
+        raise SheetError(sheet, None, "c'est un dossier ; une fiche Markdown (.md) est attendue") from None
+    except UnicodeDecodeError:
+        raise SheetError(sheet, None, "le fichier n'est pas encodé en UTF-8") from None
+    target = Path(output) if output else source.with_suffix(".html")
+    if target.resolve() == source.resolve():
+        raise OutputExistsError(f"{target} : la page ne peut pas remplacer la fiche elle-même ; choisissez un autre -o")
+    if text.startswith("---"):  # a method or session sheet: its front matter follows the schema
+        parsed = load_sheet(sheet)
+        title, body = parsed.title, sheet_html(parsed)
+    else:  # a role sheet, a document, the programme, LISEZMOI.md: plain Markdown
+        title, markdown = title_and_body(text, source.stem)
+        body = render_markdown(markdown)
+    write_file(target, page(title, body, css=stylesheet()), force=force)
+    click.echo(f"Page écrite : {target}")

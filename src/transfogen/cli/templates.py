@@ -6,7 +6,7 @@ import json
 
 import click
 
-from transfogen.errors import OutputExistsError, TransfogenError
+from transfogen.errors import OutputExistsError, TemplateError, TransfogenError
 
 
 @click.group()
@@ -42,46 +42,55 @@ def list_templates() -> None:
 
 
 @templates.command()
-@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.argument("template", metavar="GABARIT")
 @click.option(
     "--example",
     "examples",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Profil avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.",
+    metavar="PROFIL",
+    help="Profil (fichier ou nom d'un exemple fourni) avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.",
 )
 @click.option(
     "--trust", is_flag=True, help="Rendre aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent)."
 )
-def check(path: str, examples: tuple[str, ...], trust: bool) -> None:
+def check(template: str, examples: tuple[str, ...], trust: bool) -> None:
     """Vérifie un gabarit et affiche chaque problème sous la forme fichier:ligne: message.
 
-    Vérifie le manifeste et cookiecutter.json, le schéma de chaque fiche, la
-    syntaxe Jinja, le rendu avec chaque profil d'exemple (bac à sable, variables
-    strictes), les liens internes, l'absence de HTML brut et de texte provisoire,
-    et que les horaires de chaque déroulé s'additionnent.
+    GABARIT est un dossier, ou le nom d'un gabarit installé (voir « transfogen
+    templates list »). Vérifie le manifeste et cookiecutter.json, le schéma de
+    chaque fiche, la syntaxe Jinja, le rendu avec chaque profil d'exemple (bac
+    à sable, variables strictes), les liens internes, l'absence de HTML brut et
+    de texte provisoire, et que les horaires de chaque déroulé s'additionnent.
 
     \b
-    Exemple :
+    Exemples :
       transfogen templates check templates/transfo
+      transfogen templates check residence --example pays-de-mormal
     """
     from pathlib import Path
 
-    from transfogen.api import bundled_examples
+    from transfogen.resources import bundled_examples, profile_path
     from transfogen.template_check import check_template
+    from transfogen.template_source import resolve_template
 
-    profiles = [Path(p) for p in examples] or bundled_examples()
-    problems = check_template(Path(path), profiles, trust=trust)
+    root = Path(resolve_template(template))
+    if not root.is_dir():
+        raise TemplateError(f"{template} : un dossier de gabarit est attendu (décompressez d'abord une archive zip)")
+    profiles = [profile_path(p) for p in examples] or bundled_examples()
+    missing = [str(p) for p in profiles if not p.is_file()]
+    if missing:
+        raise TransfogenError(f"{missing[0]} : profil introuvable (ni fichier, ni exemple fourni)")
+    problems = check_template(root, profiles, trust=trust)
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problème(s) dans {path}.", err=True)
+        click.echo(f"{len(problems)} problème(s) dans {root}.", err=True)
         raise SystemExit(1)
-    click.echo(f"{path} : aucun problème ({len(profiles)} profil(s) d'exemple rendus).")
+    click.echo(f"{root} : aucun problème ({len(profiles)} profil(s) d'exemple rendus).")
 
 
 @templates.command("new-sheet")
-@click.argument("sheet_id")
+@click.argument("sheet_id", metavar="IDENTIFIANT")
 @click.option("--title", default="", help="Titre de la fiche.")
 @click.option("--family", default="", help="Famille de la méthode (groupe, cadrage, immersion…).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Fichier à créer (par défaut : ID.md).")
