@@ -160,7 +160,7 @@ def test_an_unknown_column_stops_before_any_kit(tmp_path):
     listing.write_text("collectivity.nom,collectivity.kind\nLille,commune\n", encoding="utf-8")
     result = _batch(str(listing), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "liste.csv:1: colonne 1 « collectivity.nom »" in result.stderr
+    assert "liste.csv:1 : colonne 1 « collectivity.nom »" in result.stderr
     assert "collectivity.name" in result.stderr
     assert not (tmp_path / "out").exists()
 

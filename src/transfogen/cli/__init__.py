@@ -69,7 +69,7 @@ def _one_line(message: str) -> str:
     return _CONTROL.sub(lambda m: " " if m[0] in "\n\r\t" else f"\\u{ord(m[0]):04x}", message)
 
 
-@click.group(cls=TransfogenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("transfogen", cls=TransfogenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__,
     "--version",

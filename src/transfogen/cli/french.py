@@ -51,7 +51,7 @@ MESSAGES = {
     "No such option {name!r}.": "option inconnue « {name} ».",
     "No such command {name!r}.": "commande inconnue « {name} ».",
     "Try '{command} {option}' for help.": "Aide : « {command} {option} ».",
-    "Option {name!r} does not take a value.": "l'option {name} ne prend pas de valeur.",
+    "Option {name!r} does not take a value.": "cette option ne prend pas de valeur",
     "Argument {name!r} takes {nargs} values.": "l'argument {name} prend {nargs} valeurs.",
     "Choose from:\n\t{choices}": "valeurs possibles :\n\t{choices}",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
@@ -88,8 +88,8 @@ PLURALS = {
         "vouliez-vous dire l'une de : {possibilities} ?",
     ),
     "Option {name!r} requires an argument.": (
-        "l'option {name} attend une valeur.",
-        "l'option {name} attend {nargs} valeurs.",
+        "valeur manquante",
+        "{nargs} valeurs attendues",
     ),
     "{value!r} is not {choice}.": (
         "« {value} » n'est pas une valeur possible ({choice}).",
@@ -139,10 +139,10 @@ def speak_french() -> None:
     for name, module in list(sys.modules.items()):
         if name == "click" or not name.startswith("click."):
             continue
-        if getattr(module, "_", None) is not None and callable(module._):
-            module._ = gettext
+        if callable(getattr(module, "_", None)):
+            setattr(module, "_", gettext)  # noqa: B010 (mypy cannot know the module has these names)
         if callable(getattr(module, "ngettext", None)):
-            module.ngettext = ngettext
+            setattr(module, "ngettext", ngettext)  # noqa: B010
 
 
 class FrenchHelpFormatter(HelpFormatter):
@@ -183,6 +183,8 @@ def usage_error_line(error: click.UsageError) -> str:
         what, why = error.option_name, "option inconnue"
         if error.possibilities:
             why += f" ; vouliez-vous dire {', '.join(error.possibilities)} ?"
+    elif isinstance(error, click.BadOptionUsage):
+        what, why = error.option_name, error.message
     elif isinstance(error, click.exceptions.NoSuchCommand):
         what, why = error.command_name, "commande inconnue"
         if ctx is not None and isinstance(ctx.command, click.Group):

@@ -73,7 +73,7 @@ def check(template: str, examples: tuple[str, ...], trust: bool) -> None:
     from transfogen.template_check import check_template
     from transfogen.template_source import resolve_template
 
-    root = Path(resolve_template(template))
+    root = Path(resolve_template(template) or template)
     if not root.is_dir():
         raise TemplateError(f"{template} : un dossier de gabarit est attendu (décompressez d'abord une archive zip)")
     profiles = [profile_path(p) for p in examples] or bundled_examples()
