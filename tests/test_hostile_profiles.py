@@ -117,7 +117,7 @@ for field, key in TEXT_FIELDS.items():
         (f"{field}-zero-width-only", profile(**{field: quoted("\u200b\u200c\u200d\ufeff")}), key),
         (f"{field}-hangul-filler", profile(**{field: quoted("\u3164\u3164")}), key),
         (f"{field}-combining-only", profile(**{field: quoted("\u0301\u0308")}), key),
-        (f"{field}-too-long", profile(**{field: "x" * 201}), f"{key}: texte trop long"),
+        (f"{field}-too-long", profile(**{field: "x" * 201}), f"{key} : texte trop long"),
         (f"{field}-lone-surrogate", profile(**{field: '"Ville \\ud800"'}), key),
         (f"{field}-list", profile(**{field: "[a, b]"}), key),
         (f"{field}-mapping", profile(**{field: "{a: b}"}), key),
@@ -131,12 +131,12 @@ for field in ("name", "reason", "title", "service"):  # a literal block keeps it
 
 CORPUS += [
     # Dates out of range, impossible or badly written.
-    ("start-year-1", profile(start="0001-01-01"), "program.start: année hors limites"),
+    ("start-year-1", profile(start="0001-01-01"), "program.start : année hors limites"),
     ("start-year-0", profile(start="0000-01-01"), "program.start"),
-    ("start-year-9999", profile(start="9999-06-01"), "program.start: année hors limites"),
-    ("start-1900", profile(start="1900-01-01"), "program.start: année hors limites"),
+    ("start-year-9999", profile(start="9999-06-01"), "program.start : année hors limites"),
+    ("start-1900", profile(start="1900-01-01"), "program.start : année hors limites"),
     ("start-2101", profile(start="2101-01-01"), "program.start"),
-    ("start-feb-30", profile(start="2027-02-30"), "program.start: date impossible"),
+    ("start-feb-30", profile(start="2027-02-30"), "program.start : date impossible"),
     ("start-short-form", profile(start="2027-1-4"), "program.start"),
     ("start-datetime", profile(start="2027-01-04T10:00:00"), "program.start"),
     ("start-list", profile(start="[2027-01-04]"), "program.start"),
@@ -165,10 +165,10 @@ CORPUS += [
         profile(site="&s " + quoted("x" * 20_000) + ", " + ", ".join(["*s"] * 2000)),
         "collectivity.sites",
     ),
-    ("alias-long-name", profile(name="&n " + quoted("y" * 5000)), "collectivity.name: texte trop long"),
+    ("alias-long-name", profile(name="&n " + quoted("y" * 5000)), "collectivity.name : texte trop long"),
     ("too-many-sites", profile(site=", ".join(f"Salle {i}" for i in range(30))), "collectivity.sites"),
     ("too-many-network", profile(network=", ".join(f"Ville {i}" for i in range(30))), "collectivity.network"),
-    ("case-title-1mb", profile(title="t" * (MAX_BYTES - 2000)), "cases[0].title: texte trop long"),
+    ("case-title-1mb", profile(title="t" * (MAX_BYTES - 2000)), "cases[0].title : texte trop long"),
     (
         "billion-laughs-unknown-key",
         "a: &a [x, x, x, x, x, x, x, x, x]\n"
@@ -209,7 +209,7 @@ CORPUS += [
     ("cases-seven", profile() + "".join(f"  - title: Cas {i}\n" for i in range(6)), "cases"),
     ("case-without-title", profile(title="null"), "cases[0].title"),
     ("language-en", profile() + "language: en\n", "language"),
-    ("no-session-possible", profile(months="6", blackout_from="2027-01-01"), "program: aucune séance possible"),
+    ("no-session-possible", profile(months="6", blackout_from="2027-01-01"), "program : aucune séance possible"),
     ("name-spaces-only", profile(name=quoted("   \u00a0\u3000")), "collectivity.name"),
 ]
 # Valid profiles, however odd: they plan, and their Markdown shows the same characters.
@@ -315,6 +315,7 @@ def test_a_piped_profile_is_read_once_and_its_markdown_stays_text(tmp_path):
     programme = (target / "site" / "programme.html").read_text(encoding="utf-8")
     assert "![x](http://127.0.0.1:9/p.png) __init__ {{ 7*7 }}" in programme
     assert "Accueil &lt;b&gt;jeunes&lt;/b&gt;" in programme
+    # The page title names the collectivity once (issue 12: no "— name — name").
     assert "<title>Le programme — ![x](http://127.0.0.1:9/p.png) __init__ {{ 7*7 }}</title>" in programme
 
 
@@ -395,7 +396,7 @@ def test_unreadable_profile_gets_one_line(tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
         monkeypatch.setattr("transfogen.profile.os.open", refuse)
-    assert_clean(*run("calendar", str(path)), f"{path}: lecture impossible (permission refusée)")
+    assert_clean(*run("calendar", str(path)), f"{path} : lecture impossible (permission refusée)")
 
 
 # ---------------------------------------------------------------------------- writing where one cannot

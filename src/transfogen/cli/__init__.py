@@ -83,7 +83,7 @@ def main() -> None:
 
     \b
     Exemple :
-      transfogen calendar examples/strasbourg.yaml
+      transfogen calendar strasbourg
     """
 
 
