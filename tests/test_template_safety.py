@@ -74,7 +74,7 @@ def test_the_skeleton_cannot_climb_to_object_subclasses_with_or_without_trust(tm
     hostile = kit_template(tmp_path / "gabarit", {"glossaire.md": "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"})
     for extra in ((), ("--trust",)):
         result = _new(tmp_path, hostile, *extra)
-        _assert_refused(result, 3, f"{hostile / SKELETON / 'glossaire.md'}:1:", "bac à sable")
+        _assert_refused(result, 3, f"{hostile / SKELETON / 'glossaire.md'}:1 :", "bac à sable")
         assert not (tmp_path / "kit").exists()
 
 
@@ -83,7 +83,7 @@ def test_the_skeleton_cannot_include_a_file_outside_the_template(tmp_path):
     secret.write_text("mot-de-passe-1234\n", encoding="utf-8")
     hostile = kit_template(tmp_path / "gabarit", {"glossaire.md": "{% include '../../secret.txt' %}\n"})
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 1, f"{hostile / SKELETON / 'glossaire.md'}:1:")
+    _assert_refused(result, 1, f"{hostile / SKELETON / 'glossaire.md'}:1 :")
     assert "mot-de-passe" not in result.output
     assert not (tmp_path / "kit").exists()
 
@@ -124,7 +124,7 @@ def _hook(tmp_path: Path, where: str = "hooks") -> tuple[Path, Path]:
 def test_a_hook_does_not_run_without_trust_and_the_user_is_told_what_would_run(tmp_path):
     hostile, marker = _hook(tmp_path)
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 3, f"{hostile / 'hooks' / 'pre_gen_project.py'}:1:", "hook hooks/pre_gen_project.py")
+    _assert_refused(result, 3, f"{hostile / 'hooks' / 'pre_gen_project.py'}:1 :", "hook hooks/pre_gen_project.py")
     assert "--trust" in result.output
     assert not marker.exists()
     assert not (tmp_path / "kit").exists()
@@ -177,7 +177,7 @@ def test_a_jinja_extension_is_refused_without_trust_and_never_imported(tmp_path,
     config = hostile / "cookiecutter.json"
     line = key_line(config.read_text(encoding="utf-8"), "_extensions")
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 3, f"{config}:{line}:", "extension Jinja evil.Ext")
+    _assert_refused(result, 3, f"{config}:{line} :", "extension Jinja evil.Ext")
     checked = _check(hostile)
     assert checked.exit_code == 1 and f"{config}:{line}: extension Jinja evil.Ext" in checked.output
     assert not marker.exists() and "evil" not in sys.modules
@@ -199,7 +199,7 @@ def test_a_nested_template_with_an_extension_runs_nothing(tmp_path, monkeypatch)
     config = hostile / "cookiecutter.json"
     line = key_line(config.read_text(encoding="utf-8"), "templates")
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 3, f"{config}:{line}:", "gabarits imbriqués (templates)", "inner/cookiecutter.json")
+    _assert_refused(result, 3, f"{config}:{line} :", "gabarits imbriqués (templates)", "inner/cookiecutter.json")
     checked = _check(hostile)
     assert checked.exit_code == 1
     assert f"{config}:{line}: gabarits imbriqués (templates)" in checked.output
@@ -476,7 +476,7 @@ def test_a_pipe_in_a_template_folder_is_refused_instead_of_hanging(tmp_path):
     hostile = kit_template(tmp_path / "gabarit")
     os.mkfifo(hostile / SKELETON / "tube.md")
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 3, f"{hostile / SKELETON / 'tube.md'}: fichier spécial")
+    _assert_refused(result, 3, f"{hostile / SKELETON / 'tube.md'} : fichier spécial")
     checked = _check(hostile)
     assert checked.exit_code == 1 and f"{hostile / SKELETON / 'tube.md'}:1: fichier spécial" in checked.output
 
@@ -567,7 +567,7 @@ def test_the_time_budget_is_shared_by_the_whole_kit(tmp_path, monkeypatch):
 def test_a_bounded_payload_in_a_role_sheet_fails_new_with_one_located_line(tmp_path):
     hostile = kit_template(tmp_path / "gabarit", files={"roles/elus.md": "# Élus\n\n{{ 'x' * 10**10 }}\n"})
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 1, f"{hostile / 'roles' / 'elus.md'}:3: limite dépassée : taille d'un texte")
+    _assert_refused(result, 1, f"{hostile / 'roles' / 'elus.md'}:3 : limite dépassée : taille d'un texte")
     assert not (tmp_path / "kit").exists() and not list(tmp_path.glob(".transfogen-*"))
     checked = _check(hostile)
     assert checked.exit_code == 1
@@ -577,7 +577,7 @@ def test_a_bounded_payload_in_a_role_sheet_fails_new_with_one_located_line(tmp_p
 def test_any_template_exception_is_one_located_line(tmp_path):
     hostile = kit_template(tmp_path / "gabarit", {"glossaire.md": "a\nb\n{{ 1 / 0 }}\n"})
     result = _new(tmp_path, hostile)
-    _assert_refused(result, 1, f"{hostile / SKELETON / 'glossaire.md'}:3: ZeroDivisionError")
+    _assert_refused(result, 1, f"{hostile / SKELETON / 'glossaire.md'}:3 : ZeroDivisionError")
 
 
 def test_a_bundled_template_renders_within_every_limit(tmp_path):

@@ -228,7 +228,7 @@ def run_in_french(main: Callable[..., object], args, prog_name, complete_var, **
 
 
 # "fichier:12: clé: message" (the location format editors read) → "fichier:12 : clé : message".
-_LOCATION = re.compile(r"^(?P<where>[^\s:]+(?::\d+)?): (?:(?P<key>[\w.\[\]-]+): )?")
+_LOCATION = re.compile(r"^(?P<where>[^\s:]+(?::\d+)?): (?:(?P<key>[a-z_][\w.\[\]-]*): )?")
 
 
 def error_line(error: Exception | str) -> str:

@@ -244,7 +244,11 @@ def save_answers(wizard: Wizard, target: Path) -> Path:
     type=click.Path(file_okay=False),
     help="Dossier du kit (par défaut : le nom de la collectivité).",
 )
-@click.option("--force", is_flag=True, help="Remplacer le contenu d'un dossier de sortie qui n'est pas vide.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer un kit existant (l'ancien est conservé à côté, dans DOSSIER.ancien-N) ; un autre dossier non vide n'est jamais remplacé.",
+)
 @click.option(
     "--depuis",
     "start_from",
@@ -291,7 +295,7 @@ def new(
             raise TransfogenError("--depuis : sans objet quand un PROFIL est donné (il sert à poser les questions)")
         loaded = load_profile(profile_path(profile))
         _print_profile_warnings(loaded)
-        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust)
+        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust, on_backup=_said_aside)
         click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
         _print_warnings(kit)
         return
@@ -309,7 +313,7 @@ def new(
     try:
         loaded = load_profile(saved)
         _print_profile_warnings(loaded)
-        kit = generate_kit(loaded, target, template_dir=template_dir, force=force, trust=trust)
+        kit = generate_kit(loaded, target, template_dir=template_dir, force=force, trust=trust, on_backup=_said_aside)
     except TransfogenError:
         click.echo(
             f"Vos réponses sont enregistrées dans {saved} : corrigez ce fichier, puis relancez "
@@ -320,6 +324,10 @@ def new(
     saved.unlink()  # the kit keeps its own copy (.transfogen/profil.yaml)
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
     _print_warnings(kit)
+
+
+def _said_aside(backup: Path) -> None:
+    click.echo(f"L'ancien kit est conservé dans {backup}.", err=True)
 
 
 def _print_profile_warnings(profile) -> None:
