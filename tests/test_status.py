@@ -23,7 +23,7 @@ def context(strasbourg) -> dict:
     return json.loads((strasbourg / ".transfogen" / "contexte.json").read_text(encoding="utf-8"))
 
 
-def status(kit: Path, day: str, fmt: str = "text"):
+def status(kit: Path, day: str, fmt: str = "texte"):
     result = CliRunner().invoke(main, ["status", str(kit), "--date", day, "--format", fmt])
     assert result.exit_code == 0, result.output
     return json.loads(result.output) if fmt == "json" else result.output

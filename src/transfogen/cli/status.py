@@ -18,9 +18,11 @@ def _parse_date(value: str | None) -> date:
 
 @click.command()
 @click.argument("kit", type=click.Path(file_okay=False))
-@click.option("--date", "day", help="Le jour à considérer (AAAA-MM-JJ ; par défaut : aujourd'hui).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Texte ou JSON."
+    "--date", "day", metavar="AAAA-MM-JJ", help="Le jour à considérer (AAAA-MM-JJ ; par défaut : aujourd'hui)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["texte", "json"]), default="texte", show_default=True, help="Texte ou JSON."
 )
 def status(kit: str, day: str | None, fmt: str) -> None:
     """La semaine de la coordination : la prochaine séance (dates, lieu, ce qu'il faut
