@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from paths import REPO_ROOT
 from test_cli_french import english_words
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 # The README commands run here, in the README's order; the others need files of the user's
 # (communes.csv, mon-gabarit.zip), answers typed in, or minutes (the full booklet, a full check).
 RUN = (
