@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from paths import EXAMPLES_DIR
 from transfogen.cli import main
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "strasbourg.yaml"
+EXAMPLE = EXAMPLES_DIR / "strasbourg.yaml"
 
 PROFILE = """\
 collectivity:

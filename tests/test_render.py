@@ -10,12 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from checkers import AXE_JS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, require_or_skip, vnu_errors
+from paths import REPO_ROOT
 from test_sheets import METHOD, SESSION
 from transfogen.cli import main
 from transfogen.html import dates_fr, minutes_fr, page, sheet_html
 from transfogen.sheets import parse_sheet
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -197,7 +196,7 @@ def test_rendered_pages_pass_the_html_checker_and_axe(tmp_path):
         ),
         encoding="utf-8",
     )
-    (tmp_path / "style.css").write_text((ROOT / "src/transfogen/data/site/style.css").read_text(encoding="utf-8"))
+    (tmp_path / "style.css").write_text((REPO_ROOT / "src/transfogen/data/site/style.css").read_text(encoding="utf-8"))
     pages = sorted(tmp_path.glob("*.html"))
     errors = vnu_errors(pages)
     assert not errors, "\n".join(errors)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from paths import EXAMPLES_DIR
 from transfogen import sandbox
 from transfogen.cli import main
 from transfogen.errors import RenderLimitError, TemplateError, UnsafeTemplateError
@@ -25,7 +26,7 @@ from transfogen.kit import generate_kit
 from transfogen.skeleton import render_skeleton
 from trees import SKELETON, TEMPLATE, build_file_tree, key_line, kit_template, skeleton_tree
 
-PROFILE = Path(__file__).resolve().parents[1] / "examples" / "metz.yaml"
+PROFILE = EXAMPLES_DIR / "metz.yaml"
 DATA = {"slug": "metz", "_kit": {"collectivity": {"name": "Metz Métropole"}}}
 
 
