@@ -1,10 +1,12 @@
 """Shared fixtures. Kept light: heavy imports happen inside the fixtures that need them.
 
-Two session-wide rules live here:
+Three session-wide rules live here:
 - the session has its own temporary folder: TMPDIR points inside it (for the product, pytest's tmp_path
   and every child process), so a job that cleans the system temp folder cannot pull files from under a test;
 - under TRANSFOGEN_REQUIRE_CHECKERS=1 (CI) a skipped test is a failed test, whatever skipped it
-  (require_or_skip, skipif, importorskip): CI cannot pass by not running something.
+  (require_or_skip, skipif, importorskip): CI cannot pass by not running something;
+- "today" is fixed (TRANSFOGEN_TODAY), so that the example profiles' dates never become a start in the
+  past whose warning would change what the tests read on stderr.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _SESSION_TMP = Path(tempfile.mkdtemp(prefix="transfogen-tests-"))
     os.environ["TMPDIR"] = str(_SESSION_TMP)
     tempfile.tempdir = str(_SESSION_TMP)
+    os.environ.setdefault("TRANSFOGEN_TODAY", "2026-12-01")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -211,6 +211,10 @@ CORPUS += [
     ("language-en", profile() + "language: en\n", "language"),
     ("no-session-possible", profile(months="6", blackout_from="2027-01-01"), "program : aucune séance possible"),
     ("name-spaces-only", profile(name=quoted("   \u00a0\u3000")), "collectivity.name"),
+    # Found by the property test below: an escape beyond Unicode, keys with a line break or a surrogate.
+    ("escape-beyond-unicode", profile(name='"Ville \\U00110000"'), "caractère hors d'Unicode"),
+    ("key-with-line-break", profile().replace("  kind:", '  "ki\\nnd":', 1), "clé inconnue « ki nd »"),
+    ("key-with-surrogate", profile().replace("  kind:", '  "k\\ud800":', 1), "clé inconnue « kU+D800 »"),
 ]
 # Valid profiles, however odd: they plan, and their Markdown shows the same characters.
 MARKDOWN_PAYLOADS = profile(

@@ -491,3 +491,14 @@ def test_a_device_or_a_named_pipe_without_writer_never_hangs(tmp_path):
         load_profile(fifo)
     with pytest.raises(ProfileError, match="ce n'est pas un fichier"):
         load_profile("/dev/zero")
+
+
+def test_today_may_be_fixed_for_a_reproducible_run(tmp_path, monkeypatch):
+    path = write(tmp_path, MINIMAL)
+    monkeypatch.setenv("TRANSFOGEN_TODAY", "2027-06-01")
+    assert "est passée" in load_profile(path).warnings[0]
+    monkeypatch.setenv("TRANSFOGEN_TODAY", "2026-06-01")
+    assert load_profile(path).warnings == ()
+    monkeypatch.setenv("TRANSFOGEN_TODAY", "demain")
+    with pytest.raises(ProfileError, match="TRANSFOGEN_TODAY: date attendue au format AAAA-MM-JJ, pas « demain »"):
+        load_profile(path)

@@ -18,6 +18,7 @@ import functools
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
@@ -80,6 +81,7 @@ _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
+TODAY_ENV = "TRANSFOGEN_TODAY"
 MAX_BYTES = 1_000_000  # a real profile is a few kilobytes
 MAX_DEPTH = 12  # a real profile nests 5 levels (root, program, blackouts, a period, its dates)
 MAX_TEXT = 200  # characters of a name, a title, a site, a service or a reason
@@ -111,7 +113,7 @@ def load_profile(path: str | os.PathLike, today: date | None = None) -> Profile:
     """Read a profile file (UTF-8) once and validate it.
 
     The returned profile keeps the text read (`Profile.text`, what a kit stores) and its warnings
-    (`Profile.warnings`: a start date before `today`, by default the system's date)."""
+    (`Profile.warnings`: a start date before `today`, by default `current_day()`)."""
     shown = os.fspath(path)
     raw = _read_capped(path, shown)
     try:
@@ -121,13 +123,24 @@ def load_profile(path: str | os.PathLike, today: date | None = None) -> Profile:
         raise ProfileError(shown, None, "le fichier n'est pas encodé en UTF-8", line) from None
     profile = parse_profile(text, shown)
     start = profile.program.start
-    if start < (today or date.today()):
+    if start < (today or current_day()):
         warning = (
             f"{shown}: program.start: la date de début ({start.isoformat()}) est passée : "
             "les premières séances seraient planifiées dans le passé"
         )
         profile = replace(profile, warnings=(*profile.warnings, warning))
     return profile
+
+
+def current_day() -> date:
+    """Today, or the day TRANSFOGEN_TODAY gives (AAAA-MM-JJ): a test suite or a reproducible run fixes it."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if not fixed:
+        return date.today()
+    try:
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise ProfileError(TODAY_ENV, None, f"date attendue au format AAAA-MM-JJ, pas « {_shown(fixed)} »") from None
 
 
 def parse_profile(text: str, path: str = "<profil>") -> Profile:
@@ -222,7 +235,8 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str | None, message: str, line: int | None) -> ProfileError:
-        return ProfileError(self.path, key or None, message, line)
+        # Keys and messages quote what the profile says: always one printable line.
+        return ProfileError(self.path, _printable(key) if key else None, _printable(message), line)
 
     # -- document
 
@@ -234,6 +248,11 @@ class _Reader:
             raise self.fail(_path_at_end(text[: error.index]), message, error.line) from None
         except yaml.MarkedYAMLError as error:
             raise self._syntax_error(text, error) from None
+        except ValueError:  # PyYAML's chr() on an escape beyond Unicode, such as "\U00110000"
+            escapes = re.finditer(r"\\U([0-9a-fA-F]{8})", text)
+            bad = next((match for match in escapes if int(match[1], 16) > sys.maxunicode), None)
+            line = text[: bad.start()].count("\n") + 1 if bad else None
+            raise self.fail(None, "YAML mal formé : caractère hors d'Unicode (\\U…)", line) from None
         except yaml.reader.ReaderError as error:  # a control character YAML refuses
             line = text[: error.position].count("\n") + 1
             code = error.character if isinstance(error.character, int) else ord(error.character[0])
@@ -598,6 +617,16 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:40] + "…"
 
 
+def _printable(text: str) -> str:
+    """One line, with control characters and lone surrogates written as code points."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(
+        f"U+{ord(char):04X}" if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") else char for char in text
+    )
+
+
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _TAG + "null"
 
@@ -681,7 +710,7 @@ def _path_before_error(text: str) -> str | None:
                 stack.append(["map", None, True])
             elif isinstance(event, events.SequenceStartEvent):
                 stack.append(["seq", -1])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         pass
     path = ""
     for depth, frame in enumerate(stack):
@@ -726,7 +755,7 @@ def _path_at_end(text: str) -> str | None:
                 stack.append(["map", None, True])
             elif isinstance(event, events.SequenceStartEvent):
                 stack.append(["seq", -1])
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         # The cut fell inside a node (an unclosed quote): the character belongs to the pending one.
         if stack and stack[-1][0] == "seq":
             stack[-1][1] += 1
