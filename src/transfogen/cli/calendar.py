@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import click
 
+from transfogen.cli.options import force_option, output_option, template_option
+
 FORMATS = ("texte", "json", "ics", "csv")
 
 
@@ -26,12 +28,10 @@ Exemple :
     help="texte : tableau lisible ; json : format documenté (docs/calendrier-json.md) ; "
     "ics : à importer dans un agenda ; csv : à ouvrir dans un tableur.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le calendrier dans ce fichier.")
-@click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe déjà.")
-@click.option(
-    "--template",
-    "template",
-    help="Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom.",
+@output_option("Écrit le calendrier dans ce fichier.")
+@force_option()
+@template_option(
+    "Gabarit dont les règles planifient le programme (par défaut : transfo) : un dossier, une archive zip ou un nom."
 )
 def calendar(profile: str, fmt: str, output: str | None, force: bool, template: str | None) -> None:
     """Planifie le programme d'une collectivité et affiche son calendrier : séances, phases,

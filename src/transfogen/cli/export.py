@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from transfogen.cli.options import force_option, output_option
 from transfogen.errors import TransfogenError
 
 FORMATS = ("pdf", "docx")
@@ -25,13 +26,8 @@ EXPORT_DIR = "export"  # default destination, inside the kit
     type=click.Path(dir_okay=False),
     help="N'exporter qu'une fiche du kit (séance, méthode, rôle ou document), par exemple seances/seance-03.md (chemin depuis le kit ou depuis le dossier courant).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(),
-    help="Fichier (ou, pour le kit entier en docx, dossier) à écrire ; par défaut dans KIT/export/.",
-)
-@click.option("--force", is_flag=True, help="Remplacer les fichiers de sortie s'ils existent déjà.")
+@output_option("Fichier (ou, pour le kit entier en docx, dossier) à écrire ; par défaut dans KIT/export/.", either=True)
+@force_option("Remplace les fichiers de sortie s'ils existent déjà.")
 @click.option("--archive", is_flag=True, help="PDF/A-2a (archivage), au lieu de PDF/UA-1 ; balisé dans les deux cas.")
 def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: bool, archive: bool) -> None:
     """Exporte le kit pour l'imprimer ou le modifier.

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from transfogen.cli.options import force_option, output_option, template_option, trust_option
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -237,17 +239,10 @@ def save_answers(wizard: Wizard, target: Path) -> Path:
 
 @click.command()
 @click.argument("profile", required=False, metavar="[PROFIL]")  # read by load_profile, whose errors are one French line
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(file_okay=False),
-    help="Dossier du kit (par défaut : le nom de la collectivité).",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Remplacer un kit existant (l'ancien est conservé à côté, dans DOSSIER.ancien-N) ; un autre dossier non vide n'est jamais remplacé.",
+@output_option("Dossier du kit (par défaut : le nom de la collectivité).", folder=True)
+@force_option(
+    "Remplace un kit existant (l'ancien est conservé à côté, dans DOSSIER.ancien-N) ; un autre dossier non vide "
+    "n'est jamais remplacé."
 )
 @click.option(
     "--depuis",
@@ -255,16 +250,11 @@ def save_answers(wizard: Wizard, target: Path) -> Path:
     metavar="EXEMPLE",
     help="Sans PROFIL : poser les questions en proposant les réponses d'un exemple (voir « transfogen examples ») ou d'un profil.",
 )
-@click.option(
-    "--template",
-    "template",
-    help="Gabarit à utiliser au lieu de « transfo » : un dossier, une archive zip ou le nom d'un gabarit installé (voir « transfogen templates list »).",
+@template_option(
+    "Gabarit à utiliser au lieu de « transfo » : un dossier, une archive zip ou le nom d'un gabarit installé (voir "
+    "« transfogen templates list »)."
 )
-@click.option(
-    "--trust",
-    is_flag=True,
-    help="Autoriser les hooks et extensions Jinja d'un gabarit contribué (à réserver aux gabarits dont vous connaissez l'auteur).",
-)
+@trust_option()
 def new(
     profile: str | None, output: str | None, force: bool, start_from: str | None, template: str | None, trust: bool
 ) -> None:

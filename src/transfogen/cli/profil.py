@@ -6,6 +6,8 @@ from datetime import date
 
 import click
 
+from transfogen.cli.options import force_option, output_option
+
 EXAMPLE = """\b
 Exemple :
   transfogen profil "Saint-Denis (974)" -o saint-denis.yaml
@@ -14,8 +16,8 @@ Exemple :
 
 @click.command(epilog=EXAMPLE)
 @click.argument("collectivite")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Écrit le profil dans ce fichier.")
-@click.option("--force", is_flag=True, help="Remplace le fichier de sortie s'il existe déjà.")
+@output_option("Écrit le profil dans ce fichier.")
+@force_option()
 @click.option(
     "--debut",
     "start",

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import click
 
+from transfogen.cli.options import force_option, output_option
 from transfogen.errors import OutputExistsError, SheetError
 
 
 @click.command()
 @click.argument("sheet", metavar="FICHE")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Fichier HTML à écrire (par défaut : la fiche avec l'extension .html).",
-)
-@click.option("--force", is_flag=True, help="Remplacer le fichier de sortie s'il existe déjà.")
+@output_option("Fichier HTML à écrire (par défaut : la fiche avec l'extension .html).")
+@force_option()
 def render(sheet: str, output: str | None, force: bool) -> None:
     """Fait d'une fiche du kit une page HTML autonome, mise en forme, lisible hors ligne et imprimable.
 

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from transfogen.cli.options import force_option, output_option, trust_option
 from transfogen.errors import OutputExistsError, TemplateError, TransfogenError
 
 
@@ -50,9 +51,7 @@ def list_templates() -> None:
     metavar="PROFIL",
     help="Profil (fichier ou nom d'un exemple fourni) avec lequel rendre le gabarit (par défaut : tous les exemples fournis). Répétable.",
 )
-@click.option(
-    "--trust", is_flag=True, help="Rendre aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent)."
-)
+@trust_option("Rend aussi un gabarit qui a des hooks ou des extensions Jinja (ils s'exécutent).")
 def check(template: str, examples: tuple[str, ...], trust: bool) -> None:
     """Vérifie un gabarit et affiche chaque problème sous la forme fichier:ligne: message.
 
@@ -93,8 +92,8 @@ def check(template: str, examples: tuple[str, ...], trust: bool) -> None:
 @click.argument("sheet_id", metavar="IDENTIFIANT")
 @click.option("--title", default="", help="Titre de la fiche.")
 @click.option("--family", default="", help="Famille de la méthode (groupe, cadrage, immersion…).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Fichier à créer (par défaut : ID.md).")
-@click.option("--force", is_flag=True, help="Remplacer un fichier existant.")
+@output_option("Fichier à créer (par défaut : ID.md).")
+@force_option()
 def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force: bool) -> None:
     """Crée une fiche méthode avec tous les champs du schéma, à remplir.
 

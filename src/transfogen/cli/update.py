@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import click
 
+from transfogen.cli.options import template_option, trust_option
+
 
 def update_moment() -> datetime | None:
     """SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the update's date; else the clock."""
@@ -59,9 +61,9 @@ def report(plan, dry_run: bool) -> list[str]:
 @click.command()
 @click.argument("kit", type=click.Path(file_okay=False))
 @click.option("--profile", "profile", type=click.Path(dir_okay=False), help="Le nouveau profil de la collectivité.")
-@click.option("--template", "template", help="Gabarit à utiliser (par défaut : celui qui a généré le kit).")
+@template_option("Gabarit à utiliser (par défaut : celui qui a généré le kit).")
 @click.option("--dry-run", is_flag=True, help="Montrer ce qui changerait sans rien écrire.")
-@click.option("--trust", is_flag=True, help="Autoriser les hooks et extensions Jinja d'un gabarit contribué.")
+@trust_option()
 def update(kit: str, profile: str | None, template: str | None, dry_run: bool, trust: bool) -> None:
     """Met à jour un kit après un changement du profil ou du gabarit, en gardant vos modifications.
 
