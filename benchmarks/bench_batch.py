@@ -90,8 +90,9 @@ def main() -> int:
     # figure compared with the target is the CPU time per kit shared by the 2 workers (what an idle
     # 2-core machine takes); the wall time is printed beside it.
     figures = [
-        Figure(f"-j 2 --zip --no-site, {rows} kits : temps par kit", fast_cpu * 1000 / 2, "ms", 30, 2 * 150),
-        Figure(f"-j 2 avec le site, {site_rows} kits : temps par kit", site_cpu * 1000 / 2, "ms", 100, 2 * 400),
+        # Both targets are still missed (about 85 and 330 ms when this was written): CI guards from there.
+        Figure(f"-j 2 --zip --no-site, {rows} kits : temps par kit", fast_cpu * 1000 / 2, "ms", 30, 2 * 90),
+        Figure(f"-j 2 avec le site, {site_rows} kits : temps par kit", site_cpu * 1000 / 2, "ms", 100, 2 * 350),
         Figure("mémoire maximale d'un processus", max(fast_peak, site_peak), "Mio", 200, 2 * 200),
     ]
     walls = [fast_wall * 1000, site_wall * 1000, None]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:  # imported when first used: planning a calendar reads sheets' YAML, not their Markdown
+    from markdown_it import MarkdownIt
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -58,6 +60,8 @@ def _markdown() -> MarkdownIt:
     # Built once: kit generation renders about a hundred sheets with it.
     global _renderer
     if _renderer is None:
+        from markdown_it import MarkdownIt
+
         _quiet_block_rules()
         from mdit_py_plugins.anchors import anchors_plugin
         from mdit_py_plugins.front_matter import front_matter_plugin
@@ -114,6 +118,8 @@ def find_raw_html(body: str, first_line: int = 1) -> list[tuple[int, str]]:
     """(line, snippet) of each raw HTML tag in a Markdown body, code spans and blocks excepted."""
     global _html_finder
     if _html_finder is None:
+        from markdown_it import MarkdownIt
+
         _html_finder = MarkdownIt("commonmark", {"html": True})
     found = []
     for token in _html_finder.parse(body):
