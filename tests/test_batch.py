@@ -184,3 +184,25 @@ def test_folder_names_of_homonyms_never_collide():
     rows = [Row(n, {"collectivity.name": name, "collectivity.department": dep}) for n, (name, dep) in
             enumerate([("Sainte-Colombe", "05"), ("Lille", "59"), ("Sainte-Colombe", "05"), ("Sainte-Colombe", "33")], 2)]  # fmt: skip
     assert folder_names(base, rows) == ["sainte-colombe-05-1", "lille", "sainte-colombe-05-2", "sainte-colombe-33"]
+
+
+def test_force_regenerates_kits_but_never_replaces_a_folder_of_the_users(tmp_path):
+    listing, base = tmp_path / "liste.csv", tmp_path / "base.yaml"
+    listing.write_text("collectivity.name;collectivity.kind;collectivity.department\nAjaccio;commune;2A\n", "utf-8")
+    base.write_text(BASE, encoding="utf-8")
+    out = tmp_path / "kits"
+    mine = out / "ajaccio" / "Documents" / "these.odt"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"mes notes")
+    result = _batch(str(listing), "-o", str(out), "--profile", str(base), "--no-site", "--force")
+    assert mine.read_bytes() == b"mes notes"
+    [row] = _report(out)
+    assert row["statut"] == "erreur" and "n'est pas un kit" in row["erreur"], row
+    mine.parent.parent.joinpath("Documents", "these.odt").unlink()
+    mine.parent.rmdir()
+    (out / "ajaccio").rmdir()
+    assert _batch(str(listing), "-o", str(out), "--profile", str(base), "--no-site").exit_code == 0
+    stamp = (out / "ajaccio" / "programme.md").stat().st_mtime_ns
+    again = _batch(str(listing), "-o", str(out), "--profile", str(base), "--no-site", "--force")
+    assert again.exit_code == 0 and (out / "ajaccio" / "programme.md").stat().st_mtime_ns != stamp
+    assert result.exit_code != 0 or "en erreur" in result.stderr

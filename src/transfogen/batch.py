@@ -261,11 +261,11 @@ def folder_names(base: Node, rows: list[Row]) -> list[str]:
 class PreparedTemplate:
     """A template with its rules and the calendar facts, loaded once for every kit of a run."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, trust: bool = False):
         from transfogen.french_calendar import load_calendar_facts
         from transfogen.template import load_template
 
-        self.root = root
+        self.root, self.trust = root, trust
         self.template = load_template(root)
         self.facts = load_calendar_facts()
 
@@ -279,7 +279,7 @@ class PreparedTemplate:
         profile = parse_profile(text, label)
         check_department_served(profile.collectivity.department)
         programme = plan_template(profile, self.template, self.facts)
-        return build_kit(programme, self.template, text, work, site=site), programme
+        return build_kit(programme, self.template, text, work, trust=self.trust, site=site), programme
 
 
 @dataclass(frozen=True)
@@ -314,6 +314,10 @@ def make_kit(job: Job) -> Outcome:
     if job.error:
         return Outcome(job.number, job.folder, FAILED, error=job.error)
     destination = target(settings, job.folder)
+    if destination.exists() and not _generated(destination, job.folder):
+        # --force regenerates a kit; a folder or a file of the user's with the same name is never replaced.
+        error = "existe déjà et n'est pas un kit transfogen : rien n'a été remplacé"
+        return Outcome(job.number, job.folder, FAILED, error=f"{destination.name} {error}")
     try:
         with tempfile.TemporaryDirectory(prefix=".transfogen-", dir=settings.out) as tmp:
             work = Path(tmp)
@@ -334,6 +338,19 @@ def make_kit(job: Job) -> Outcome:
         return Outcome(job.number, job.folder, FAILED, error=f"écriture impossible ({error.strerror or error})")
     warnings = len(programme.warnings) + sum(len(session.warnings) for session in programme.sessions)
     return Outcome(job.number, job.folder, DONE, len(programme.sessions), warnings)
+
+
+def _generated(path: Path, folder: str) -> bool:
+    """A kit folder, or a zip holding one under `folder`: what a batch made and may make again."""
+    from transfogen.files import STATE_DIR, is_kit
+
+    if path.is_dir() and not path.is_symlink():
+        return is_kit(path)
+    try:
+        with zipfile.ZipFile(path) as zipped:
+            return any(name.startswith(f"{folder}/{STATE_DIR}/") for name in zipped.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def write_zip(kit: Path, path: Path, folder: str) -> None:

@@ -7,6 +7,8 @@ from datetime import date
 
 import click
 
+from transfogen.cli.options import force_option, template_option, trust_option
+
 EXAMPLE = """\b
 Exemples :
   transfogen batch communes.csv -o kits --profile base.yaml -j 2 --zip
@@ -35,8 +37,11 @@ KINDS = ("commune", "intercommunalite", "departement")
 @click.option(
     "--no-site", "no_site", is_flag=True, help="Sans le site HTML (site/, index.html) : plus rapide et plus léger."
 )
-@click.option("--force", is_flag=True, help="Régénère aussi les kits déjà présents (sinon ils sont gardés).")
-@click.option("--template", help="Gabarit (par défaut : transfo) : un dossier, une archive zip ou un nom.")
+@force_option(
+    "Régénère aussi les kits déjà présents (sinon ils sont gardés) ; un dossier qui n'est pas un kit n'est jamais remplacé."
+)
+@template_option()
+@trust_option()
 def batch(
     liste: str | None,
     output: str,
@@ -50,6 +55,7 @@ def batch(
     no_site: bool,
     force: bool,
     template: str | None,
+    trust: bool,
 ) -> None:
     """Génère un kit par ligne de la LISTE (CSV) ou par collectivité d'un territoire de la liste
     officielle, et écrit DOSSIER/rapport.csv (une ligne par ligne de la liste : dossier, statut,
@@ -99,8 +105,8 @@ def batch(
     settings = runner.Settings(out=out, zip=as_zip, site=not no_site, force=force, source=source)
     todo, outcomes = runner.plan_jobs(base_node, rows, settings)
 
-    with open_template(resolve_template(template)) as root:
-        prepared = runner.PreparedTemplate(Path(root))
+    with open_template(resolve_template(template), trust=trust) as root:
+        prepared = runner.PreparedTemplate(Path(root), trust=trust)
         made = runner.run(prepared, todo, settings, workers=jobs)
         if sys.stderr.isatty() and todo:
             with click.progressbar(made, length=len(todo), label="Kits", show_eta=True, file=sys.stderr) as bar:
