@@ -96,7 +96,7 @@ def test_the_check_reports_each_static_error_with_its_file_and_line(tmp_path):
         f"{glossary}:9: HTML brut interdit (« <div>Encadré</div> »)",
         f"{relais}:5: texte provisoire « TODO » à remplacer",
         f"{pattern}:13: blocks[2] : le bloc dure 210 min au lieu de 180",
-        f"{day}:8: day[3] : commence à 12:40, mais le moment précédent finit à 12:30",
+        f"{day}:8: day[3] : commence à 12:40, mais le moment précédent finit à 12:45",
         f"{day}:9: day[4] : commence à 13:45, mais le moment précédent finit à 13:55",
     ]
     lines = result.output.splitlines()

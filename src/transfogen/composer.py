@@ -1,23 +1,25 @@
 """Composing a session's agenda from its phase, its case stage, its lab topic and the method sheets.
 
-Pure: takes the planned `Session`, the rituals held during it and the template's patterns, and returns
-the day-by-day agenda whose times add up. The wording lives in the template (`seances/seance.md`).
+Pure: takes the planned sessions, the rituals held during them and the template's patterns, and returns
+the day-by-day agenda whose times add up, who leads each activity and what the group already practised.
+The wording lives in the template (`seances/seance.md`, `seances/progression.yaml`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.fr import heure
-from transfogen.model import Session
+from transfogen.model import Programme, Session
 from transfogen.template import SessionPattern, Template
 
-# When several things claim the end of a session, the most important keeps the last block.
-_RITUAL_PRIORITY = ("cloture", "restitution", "comite-pilotage")
+# Without an order in journee.yaml: the restitution comes first, then the committee decides on it, and
+# the programme's closing event keeps the very last block.
+_RITUAL_ORDER = ("restitution", "comite-pilotage", "cloture")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class AgendaItem:
     title: str
     kind: str  # ouverture | bloc | pause | cloture
     method: str | None = None
+    lead: str = ""  # who leads it, in French
+    part: str = ""  # "" | "debut" | "suite": a method the block's break cuts in two
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,13 @@ class AgendaDay:
 @dataclass(frozen=True)
 class ComposedSession:
     session: Session
-    pattern: SessionPattern
+    pattern: SessionPattern  # the stage's pattern as this progression level runs it
     days: tuple[AgendaDay, ...]
     methods: tuple[str, ...]  # every method used, in order of first use
-    rituals: tuple[str, ...]  # ritual kinds held during the session
+    rituals: tuple[str, ...]  # ritual kinds held during the session, in the order they are held
+    level: str = ""  # progression level id (seances/progression.yaml)
+    # method → number of the earlier session where the group first ran it
+    practised: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def minutes(self) -> int:
@@ -70,104 +77,345 @@ def pattern_for(session: Session, template: Template) -> SessionPattern:
         ) from None
 
 
-def _lab_blocks(session: Session, template: Template) -> tuple[tuple[str, ...], ...]:
-    if not session.lab_topic:
-        return ()
-    try:
-        return template.lab_patterns[session.lab_topic].blocks
-    except KeyError:
-        raise TemplateError(
-            f"{template.root}/seances/labo/{session.lab_topic}.yaml: modèle de thème manquant (séance {session.number})"
-        ) from None
+def level_of(session: Session, cases: int, template: Template) -> str:
+    """The progression level of a session: by the rank of its case, or by its phase.
+
+    The first case is level 0; the last case reaches 1; a level applies from its `from` share on.
+    """
+    progression = template.progression or {}
+    levels = [lvl for lvl in progression.get("levels") or [] if isinstance(lvl, dict) and lvl.get("id")]
+    if not levels:
+        return ""
+    if session.case is None:
+        return str((progression.get("phases") or {}).get(session.phase, levels[0]["id"]))
+    if session.lab_trial and progression.get("trial"):  # the last case runs as the future lab would
+        return str(progression["trial"])
+    share = (session.case - 1) / (cases - 1) if cases > 1 else 0.0
+    chosen = levels[0]["id"]
+    for lvl in sorted(levels, key=lambda lvl: float(lvl.get("from", 0))):
+        if float(lvl.get("from", 0)) <= share + 1e-9:
+            chosen = lvl["id"]
+    return str(chosen)
 
 
-def _blocks(session: Session, template: Template, rituals: tuple[str, ...], per_day: int) -> list[tuple[str, ...]]:
-    pattern = pattern_for(session, template)
-    lab = _lab_blocks(session, template)
-    needed = per_day * len(session.days)
-    source = list(lab + pattern.blocks) if session.phase == "prefiguration" else list(pattern.blocks)
-    if len(source) < needed:
-        raise TemplateError(
-            f"{pattern.path}: blocks: {len(source)} blocs pour une séance de {len(session.days)} jours "
-            f"qui en demande {needed}"
+def _for_level(pattern: SessionPattern, level: str, template: Template) -> SessionPattern:
+    variant = pattern.levels.get(level) or {}
+    if not variant:  # a level the pattern does not vary for runs as the level it is like
+        spec: dict = next(
+            (lvl for lvl in (template.progression or {}).get("levels") or [] if lvl.get("id") == level), {}
         )
-    blocks = source[:needed]
-    overrides: list[tuple[str, ...]] = []
-    for kind in _RITUAL_PRIORITY:
-        if kind in rituals:
-            block = template.day.rituals.get(kind) if template.day else None
-            if not block:
-                raise TemplateError(
-                    "bloc manquant", path=template.root / "seances" / "journee.yaml", key=f"rituals.{kind}"
-                )
-            overrides.append(block)
-    if lab and session.phase != "prefiguration":
-        overrides.append(lab[0])
-    for offset, block in enumerate(overrides[: len(blocks)]):
-        blocks[len(blocks) - 1 - offset] = block
-    return blocks
+        variant = pattern.levels.get(str(spec.get("like", ""))) or {}
+    if not variant:
+        return pattern
+    return replace(
+        pattern,
+        blocks=tuple(tuple(block) for block in variant.get("blocks") or pattern.blocks),
+        objectives=tuple(variant.get("objectives") or pattern.objectives),
+        deliverables=tuple(variant.get("deliverables") or pattern.deliverables),
+        homework=tuple(variant.get("homework") or pattern.homework),
+        preparation=pattern.preparation + tuple(variant.get("preparation") or ()),
+    )
+
+
+class _Picker:
+    """Fills a session's blocks so that no activity runs twice from scratch in it.
+
+    A method runs once per session, except the `daily` ones (once a day at most); a method the template
+    holds `once` in the programme is not run again after the session that first held it.
+    """
+
+    def __init__(self, per_day: int, needed: int, daily: set[str], once: set[str], done: Mapping[str, int]):
+        self.per_day, self.needed, self.daily = per_day, needed, daily
+        self.spent = {m for m in once if m in done}
+        self.slots: list[tuple[str, ...] | None] = [None] * needed
+        self.used: set[str] = set()
+
+    def fits(self, block: tuple[str, ...], position: int, strict: bool = True, session: bool = True) -> bool:
+        day = position // self.per_day
+        same_day = {
+            m for index, placed in enumerate(self.slots) if placed and index // self.per_day == day for m in placed
+        }
+        for method in block:
+            if method in self.daily:
+                if method in same_day or block.count(method) > 1:
+                    return False
+            elif (
+                (session and method in self.used)
+                or block.count(method) > 1
+                or (strict and method in self.spent)
+                or not session
+                and method in same_day
+            ):
+                return False
+        return True
+
+    def place(self, block: tuple[str, ...], position: int) -> None:
+        self.slots[position] = block
+        self.used.update(m for m in block if m not in self.daily)
+
+
+def _swap(block: Sequence[str], swaps: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(swaps.get(method, method) for method in block)
+
+
+def _blocks(
+    session: Session,
+    pattern: SessionPattern,
+    template: Template,
+    rituals: tuple[str, ...],
+    per_day: int,
+    swaps: Mapping[str, str],
+    done: Mapping[str, int],
+    lab_turn: int,
+) -> list[tuple[str, ...]]:
+    day = template.day
+    assert day is not None
+    needed = per_day * len(session.days)
+    lab: list[tuple[str, ...]] = []
+    if session.lab_topic:
+        try:
+            lab = [_swap(b, swaps) for b in template.lab_patterns[session.lab_topic].blocks]
+        except KeyError:
+            raise TemplateError(
+                f"{template.root}/seances/labo/{session.lab_topic}.yaml: modèle de thème manquant "
+                f"(séance {session.number})"
+            ) from None
+        # A topic worked over several sessions takes its blocks in turn.
+        turn = lab_turn % len(lab) if lab else 0
+        lab = lab[turn:] + lab[:turn]
+    picker = _Picker(per_day, needed, set(day.daily), set(day.once), done)
+    # The end of the session: its lab block (a case session's), then the rituals in the order they are held.
+    tail: list[tuple[str, ...]] = []
+    for kind in rituals:
+        block = day.rituals.get(kind)
+        if not block:
+            raise TemplateError("bloc manquant", path=template.root / "seances" / "journee.yaml", key=f"rituals.{kind}")
+        tail.append(_swap(block, swaps))
+    tail = tail[-needed:]
+    for offset, block in enumerate(reversed(tail)):
+        picker.place(block, needed - 1 - offset)
+    head = needed - len(tail)
+    if lab and session.phase != "prefiguration" and head > 0:
+        choice = next((b for b in lab if picker.fits(b, head - 1)), None)
+        if choice:
+            picker.place(choice, head - 1)
+            head -= 1
+    source = [_swap(b, swaps) for b in pattern.blocks]
+    if session.phase == "prefiguration":  # a session given to the lab starts with its topic's blocks
+        source = lab + source
+    # The days without the ambassadors come first: the residents prepare with the service.
+    team_days = len(session.days) - len(session.ambassador_days) if session.ambassador_days else 0
+    team = [_swap(b, swaps) for b in pattern.team_blocks]
+    for position in range(head):
+        if position < team_days * per_day:
+            choice = next((b for b in team if picker.fits(b, position)), None)
+            if choice is not None:
+                team.remove(choice)
+                picker.place(choice, position)
+                continue
+        choice = next((b for b in source if picker.fits(b, position)), None)
+        if choice is None:  # a short pattern: an activity already held in the programme comes back
+            choice = next((b for b in source if picker.fits(b, position, strict=False)), None)
+        if choice is None:  # a pattern too short for a long session: a second round on another day
+            choice = next((b for b in source if picker.fits(b, position, strict=False, session=False)), None)
+        if choice is None:
+            raise TemplateError(
+                f"pas assez de blocs sans activité répétée dans la journée pour remplir les {needed} blocs "
+                f"de la séance {session.number}",
+                path=pattern.path,
+                key="blocks",
+            )
+        source.remove(choice)
+        picker.place(choice, position)
+    return [block for block in picker.slots if block]
+
+
+def _split(steps: Sequence[Mapping[str, Any]], minutes: int) -> int:
+    """Where a break best cuts a method: the step boundary nearest its middle, else its middle (a long
+    step such as a round of interviews pauses between two interviews)."""
+    middle, bounds, clock = minutes // 2, [], 0
+    for step in steps[:-1]:
+        clock += int(step.get("minutes", 0))
+        bounds.append(clock)
+    inside = [b for b in bounds if abs(b - middle) <= 30]
+    if inside:
+        return min(inside, key=lambda b: (abs(b - middle), b))
+    return middle - middle % 15
 
 
 def compose(
-    session: Session, rituals: tuple[str, ...], template: Template, situation: frozenset[str] = frozenset()
+    session: Session,
+    rituals: tuple[str, ...],
+    template: Template,
+    situation: frozenset[str] = frozenset(),
+    *,
+    level: str | None = None,
+    done: Mapping[str, int] | None = None,
+    lab_turn: int = 0,
 ) -> ComposedSession:
     """Lay out the session day by day: opening, two blocks of methods around lunch, closing.
 
     `situation` names the conditions the collectivity meets (e.g. "network"); a method that needs a
     condition it does not meet gives way to its replacement (`conditions` in seances/journee.yaml).
+    `done` maps the methods earlier sessions ran to the session that first ran them.
     """
     if template.day is None:
         raise TemplateError("cadre de la journée manquant", path=template.root / "seances" / "journee.yaml")
+    done = done or {}
+    if level is None:
+        level = level_of(session, session.case or 1, template)
+    pattern = _for_level(pattern_for(session, template), level, template)
     swaps = {
         method: replacement
         for condition, pairs in template.day.conditions.items()
         if condition not in situation
         for method, replacement in pairs.items()
     }
+    order = [kind for kind in template.day.rituals if kind in _RITUAL_ORDER or kind in rituals]
+    order += [kind for kind in _RITUAL_ORDER if kind not in order]
+    held = tuple(kind for kind in order if kind in rituals)
     methods: Mapping[str, Any] = template.methods
     slots = template.day.slots
     per_day = sum(1 for slot in slots if slot.get("kind") == "bloc")
-    blocks = iter(_blocks(session, template, rituals, per_day))
+    blocks = iter(_blocks(session, pattern, template, held, per_day, swaps, done, lab_turn))
+    leads = _leads(template, level)
     used: dict[str, None] = {}
 
-    def method_item(method_id: str, start: int) -> AgendaItem:
-        method_id = swaps.get(method_id, method_id)
+    def sheet_of(method_id: str) -> Any:
         try:
-            sheet = methods[method_id]
+            return methods[method_id]
         except KeyError:
             raise TemplateError(
                 f"{template.root}/methodes/{method_id}.md: fiche méthode manquante (séance {session.number})"
             ) from None
+
+    without = str((template.progression or {}).get("without_ambassadors") or "")
+    present = True  # whether the ambassadors attend the day being laid out
+
+    def item(method_id: str, start: int, minutes: int, kind: str = "bloc", part: str = "") -> AgendaItem:
+        sheet = sheet_of(method_id)
         used.setdefault(method_id, None)
-        minutes = int(sheet.meta["duration"])
-        return AgendaItem(heure(start), heure(start + minutes), minutes, str(sheet.meta["title"]), "bloc", method_id)
+        lead = leads(method_id, method_id in done) if present or not without else without
+        title = str(sheet.meta["title"])
+        return AgendaItem(heure(start), heure(start + minutes), minutes, title, kind, method_id, lead, part)
 
     days = []
     for day in session.days:
+        present = not session.ambassador_days or day in session.ambassador_days
         items: list[AgendaItem] = []
         for slot in slots:
             start, length, kind = _minutes(slot["start"]), int(slot["minutes"]), slot["kind"]
             if kind == "bloc":
-                clock = start
-                for method_id in next(blocks):
-                    item = method_item(method_id, clock)
-                    items.append(item)
-                    clock += item.minutes
-                if clock != start + length:
+                pause = int(slot.get("pause") or 0)
+                block = list(next(blocks))
+                durations = [int(sheet_of(m).meta["duration"]) for m in block]
+                if sum(durations) + pause != length:
                     raise TemplateError(
                         f"{template.root}/seances: un bloc de la séance {session.number} dure "
-                        f"{clock - start} min au lieu de {length}"
+                        f"{sum(durations)} min au lieu de {length - pause}"
                     )
+                items += _block_items(block, durations, start, pause, item, sheet_of, slot)
             elif slot.get("method"):
-                item = method_item(slot["method"], start)
-                items.append(AgendaItem(item.start, heure(start + length), length, item.title, kind, item.method))
+                made = item(slot["method"], start, length, kind)
+                items.append(made)
             else:
                 items.append(AgendaItem(heure(start), heure(start + length), length, str(slot.get("title", "")), kind))
         days.append(AgendaDay(day, tuple(items)))
     return ComposedSession(
         session=session,
-        pattern=pattern_for(session, template),
+        pattern=pattern,
         days=tuple(days),
         methods=tuple(used),
-        rituals=tuple(kind for kind in _RITUAL_PRIORITY if kind in rituals),
+        rituals=held,
+        level=level,
+        practised={m: done[m] for m in used if m in done},
     )
+
+
+def _block_items(block, durations, start, pause, item, sheet_of, slot) -> list[AgendaItem]:
+    """A block's methods in a row, with its break where it cuts the work least, near the middle."""
+    if not pause:
+        items, clock = [], start
+        for method_id, minutes in zip(block, durations, strict=True):
+            items.append(item(method_id, clock, minutes))
+            clock += minutes
+        return items
+    work = sum(durations)
+    bounds = [sum(durations[: i + 1]) for i in range(len(durations) - 1)]
+    near = [b for b in bounds if work // 3 <= b <= work - work // 3]
+    items, clock = [], start
+    title = str(slot.get("pause_title") or "Pause")
+    if near:
+        cut = min(near, key=lambda b: (abs(b - work // 2), b))
+        done_minutes = 0
+        for method_id, minutes in zip(block, durations, strict=True):
+            if done_minutes == cut:
+                items.append(AgendaItem(heure(clock), heure(clock + pause), pause, title, "pause"))
+                clock += pause
+            items.append(item(method_id, clock, minutes))
+            clock += minutes
+            done_minutes += minutes
+        return items
+    # No boundary near the middle: the break cuts the longest method between two of its steps.
+    longest = max(range(len(block)), key=lambda i: durations[i])
+    for index, (method_id, minutes) in enumerate(zip(block, durations, strict=True)):
+        if index != longest:
+            items.append(item(method_id, clock, minutes))
+            clock += minutes
+            continue
+        first = _split(sheet_of(method_id).meta.get("steps") or [], minutes)
+        items.append(item(method_id, clock, first, part="debut"))
+        clock += first
+        items.append(AgendaItem(heure(clock), heure(clock + pause), pause, title, "pause"))
+        clock += pause
+        items.append(item(method_id, clock, minutes - first, part="suite"))
+        clock += minutes - first
+    return items
+
+
+def _leads(template: Template, level: str):
+    """`lead(method, practised)`: who leads an activity at this level, in French."""
+    progression = template.progression or {}
+    fixed = progression.get("leads") or {}
+    spec: dict = next((lvl for lvl in progression.get("levels") or [] if lvl.get("id") == level), {})
+
+    def lead(method_id: str, practised: bool) -> str:
+        if method_id in fixed:
+            return str(fixed[method_id])
+        if practised:
+            return str(spec.get("lead_practised") or spec.get("lead") or "")
+        return str(spec.get("lead") or "")
+
+    return lead
+
+
+def compose_programme(programme: Programme, template: Template) -> list[ComposedSession]:
+    """Every session of the programme in order, each knowing what the group already practised."""
+    cases = len({s.case for s in programme.sessions if s.case is not None})
+    network = bool(programme.profile.collectivity.network)
+    done: dict[str, int] = {}
+    turns: dict[str, int] = {}
+    composed = []
+    for session in programme.sessions:
+        held = tuple(sorted({e.kind for e in programme.events if e.session == session.number}))
+        situation = {"network"} if network else set()
+        if session.prepares_exchange and network:  # the network's meeting falls before the next session
+            situation.add("rencontre-a-venir")
+            if template.day and "rencontre-a-venir" in template.day.rituals:
+                held = (*held, "rencontre-a-venir")
+        turn = turns.get(session.lab_topic or "", 0)
+        result = compose(
+            session,
+            held,
+            template,
+            frozenset(situation),
+            level=level_of(session, cases, template),
+            done=done,
+            lab_turn=turn,
+        )
+        if session.lab_topic:
+            turns[session.lab_topic] = turn + 1
+        for method in result.methods:
+            done.setdefault(method, session.number)
+        composed.append(result)
+    return composed

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from transfogen.collectivites import governance, small_group, towns
 from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
 from transfogen.markup import escape_markdown
 from transfogen.model import Programme
@@ -80,6 +81,41 @@ def markdown_context(value: Any, key: str = "") -> Any:
     return value
 
 
+# The case data a profile may give (model.Case), with what the cadrage session collects when it does not.
+CASE_DATA = {
+    "question": "la question telle que le service la pose, en une phrase",
+    "referent": "le nom et la fonction de la personne du service qui suit le groupe",
+    "users": "les usagers concernés, par situation (qui, combien, où)",
+    "non_users": "les personnes que le dispositif devrait toucher et ne touche pas",
+    "places": "les lieux où le dispositif se vit et peut être observé",
+    "known": "ce que l'on sait déjà : chiffres d'usage, plaintes, tentatives passées",
+}
+
+
+def _case_data(case: Any) -> dict[str, Any]:
+    """A case's data for the sheets, and the list of what is still to collect (`missing`)."""
+    if case is None:
+        values: dict[str, Any] = {
+            "question": "",
+            "referent": "",
+            "users": [],
+            "non_users": [],
+            "places": [],
+            "known": [],
+        }
+    else:
+        values = {
+            "question": case.question,
+            "referent": case.referent,
+            "users": list(case.users),
+            "non_users": list(case.non_users),
+            "places": list(case.places),
+            "known": list(case.known),
+        }
+    values["missing"] = [{"key": key, "what": what} for key, what in CASE_DATA.items() if not values[key]]
+    return values
+
+
 def build_context(programme: Programme, labels: Labels, template: dict[str, str]) -> dict[str, Any]:
     profile = programme.profile
     collectivity = profile.collectivity
@@ -138,6 +174,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
         for e in programme.events
     ]
     case_entries = []
+    total_cases = len({s.case for s in programme.sessions if s.case is not None})
     planned_cases = sorted({s.case for s in programme.sessions if s.case is not None})
     for number in planned_cases:
         numbers = [s.number for s in programme.sessions if s.case == number]
@@ -149,6 +186,9 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
                 "title": cases[number - 1].title if known else f"Cas pratique n°{number}",
                 "service": cases[number - 1].service if known else "",
                 "chosen": known,
+                **_case_data(cases[number - 1] if known else None),
+                "rank": number,
+                "of": total_cases,
                 "sessions": numbers,
                 "first": numbers[0],
                 "last": numbers[-1],
@@ -170,6 +210,9 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "sites": list(collectivity.sites),
             "network": list(collectivity.network),
             "slug": profile.slug,
+            "governance": governance(collectivity.kind, collectivity.department),
+            "towns": towns(collectivity.sites, collectivity.kind),
+            "multi_site": len(towns(collectivity.sites, collectivity.kind)) > 1,
         },
         "program": {
             **_date("start", start),
@@ -180,7 +223,11 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "summer_break": profile.program.summer_break,
         },
         "budget_cycle": _budget_cycle(programme),
-        "team": {"residents": profile.team.residents, "ambassadors": profile.team.ambassadors},
+        "team": {
+            "residents": profile.team.residents,
+            "ambassadors": profile.team.ambassadors,
+            "small_group": small_group(profile.team.ambassadors),
+        },
         "cases": case_entries,
         "sessions": sessions,
         "events": events,

@@ -134,7 +134,7 @@ def _write(path: Path, content: str | bytes) -> None:
 
 def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
     """Render what cookiecutter cannot: one file per role, per method and per session."""
-    from transfogen.composer import compose
+    from transfogen.composer import compose_programme
     from transfogen.method_document import method_markdown
     from transfogen.sandbox import item_environment, render_file
     from transfogen.sheets import parse_sheet
@@ -164,14 +164,16 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             "roles": list(sheet.meta.get("roles") or []),
             "vigilance": list(sheet.meta.get("vigilance") or []),
             "steps": list(sheet.meta.get("steps") or []),
+            "variants": dict(sheet.meta.get("variants") or {}),
         }
         for method_id, sheet in template.methods.items()
     }
     by_number = {s["number"]: s for s in context["sessions"]}
-    situation = frozenset({"network"} if context["collectivity"]["network"] else ())
-    for session in programme.sessions:
-        held = tuple(sorted({e.kind for e in programme.events if e.session == session.number}))
-        composed = compose(session, held, template, situation)
+    programme_sessions = compose_programme(programme, template)
+    for index, composed in enumerate(programme_sessions):
+        session = composed.session
+        before = programme_sessions[index - 1] if index else None
+        after = programme_sessions[index + 1] if index + 1 < len(programme_sessions) else None
         s = by_number[session.number]
         meta = {
             "id": f"seance-{session.number:02d}",
@@ -193,12 +195,31 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             composed=composed,
             pattern=composed.pattern,
             methods=methods,
+            level=_level(template, composed.level),
+            # What the previous session asked for, what the next one will use, and the handover homework.
+            previous_homework=_homework(before, template) if before else [],
+            following_methods=list(after.methods) if after else [],
+            handover_homework=_homework(composed, template),
             events=[e for e in context["events"] if e["session"] == session.number],
             previous=by_number.get(session.number - 1),
             following=by_number.get(session.number + 1),
         )
         front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
         _write(kit / session_file(session.number), f"---\n{front}---\n\n{body}")
+
+
+def _homework(composed: Any, template: Template) -> list:
+    """What a session asks for before the next one: once a case is restituted, the handover's homework."""
+    pattern = composed.pattern
+    if "restitution" in composed.rituals and "restitution" in template.patterns:
+        pattern = template.patterns["restitution"]
+    return list(pattern.homework)
+
+
+def _level(template: Template, level: str) -> dict:
+    """The progression level's texts (seances/progression.yaml), for the session sheet."""
+    levels = (template.progression or {}).get("levels") or []
+    return dict(next((lvl for lvl in levels if lvl.get("id") == level), {}))
 
 
 def _write_calendar(programme: Programme, template: Template, kit: Path, history: Any = None) -> None:

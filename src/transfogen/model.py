@@ -42,6 +42,14 @@ class Case:
 
     title: str
     service: str = ""
+    # What the service and the profile already know of the case; all optional (empty: the cadrage
+    # session collects them).
+    question: str = ""  # the question as the service puts it
+    referent: str = ""  # the service's contact for the group
+    users: tuple[str, ...] = ()  # users concerned
+    non_users: tuple[str, ...] = ()  # people the case should reach and does not
+    places: tuple[str, ...] = ()  # field places to observe
+    known: tuple[str, ...] = ()  # figures, complaints, previous attempts
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "budget_vote_month",
     ),
     "team": ("residents", "ambassadors"),
-    "case": ("title", "service"),
+    "case": ("title", "service", "question", "referent", "users", "non_users", "places", "known"),
     "period": ("from", "to", "reason"),
 }
 
@@ -90,6 +90,11 @@ MAX_ITEMS = {
     "collectivity.network": 20,
     "program.blackouts": 50,
     "program.school_holidays": 100,
+    # a case's data (cases[N].users…): a handful of lines each
+    "cases[].users": 20,
+    "cases[].non_users": 20,
+    "cases[].places": 20,
+    "cases[].known": 20,
 }
 YEARS = (2000, 2100)
 # Invisible characters that are not whitespace nor format controls for Unicode, but print nothing.
@@ -447,7 +452,18 @@ class _Reader:
             items = self.mapping(node, where, SECTIONS["case"], line=_line(node))
             title = self.required_text(items, where, "title", _line(node))
             service = self.optional_text(items.get("service"), f"{where}.service")
-            cases.append(Case(title, service))
+            cases.append(
+                Case(
+                    title,
+                    service,
+                    question=self.optional_text(items.get("question"), f"{where}.question"),
+                    referent=self.optional_text(items.get("referent"), f"{where}.referent"),
+                    users=self.text_list(items.get("users"), f"{where}.users"),
+                    non_users=self.text_list(items.get("non_users"), f"{where}.non_users"),
+                    places=self.text_list(items.get("places"), f"{where}.places"),
+                    known=self.text_list(items.get("known"), f"{where}.known"),
+                )
+            )
         return tuple(cases)
 
     # -- node helpers
@@ -482,7 +498,7 @@ class _Reader:
 
     def bounded(self, nodes: list[Node], key: str) -> list[Node]:
         """Refuse a list longer than its maximum before reading any item (aliases included)."""
-        limit = MAX_ITEMS[key]
+        limit = MAX_ITEMS.get(key) or MAX_ITEMS[re.sub(r"\[\d+\]", "[]", key)]
         if len(nodes) > limit:
             raise self.fail(key, f"{len(nodes)} éléments : {limit} au plus", _line(nodes[limit]))
         return nodes

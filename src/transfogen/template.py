@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 MANIFEST = "transfogen.yaml"
 BLOCK_MINUTES = 180
+# Files of seances/ that frame the sessions rather than describe one stage or phase.
+NOT_PATTERNS = ("journee", "progression")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class SessionPattern:
     homework: tuple[str, ...] = ()
     documentation: tuple[str, ...] = ()
     path: str = ""
+    # Per progression level (see seances/progression.yaml): {level id: {blocks, objectives, lead…}}.
+    levels: dict[str, dict] = field(default_factory=dict)
+    # Blocks for the days the ambassadors do not attend (residents, agent pilote and service at work).
+    team_blocks: tuple[tuple[str, ...], ...] = ()
+    # What the steering committee gets to decide on when it meets during a session of this stage.
+    committee: str = ""
+    # How a session of this stage uses the case's data: {question|users|non_users|places|referent|known: label}.
+    case_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,10 @@ class DayFrame:
     # condition → {method that needs it: replacement of the same length}, e.g. "network" when the
     # profile names partner collectivities
     conditions: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Methods that may come back on every day of a session, once a day (e.g. tidying up a block's output).
+    daily: tuple[str, ...] = ()
+    # Methods held once in the whole programme: a later block that names one gives way to the next block.
+    once: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +111,7 @@ class Template:
     def patterns(self) -> dict[str, SessionPattern]:
         """Session patterns by stage or phase id."""
         seances = self.root / "seances"
-        return {p.stem: _pattern(p) for p in sorted(seances.glob("*.yaml")) if p.stem != "journee"}
+        return {p.stem: _pattern(p) for p in sorted(seances.glob("*.yaml")) if p.stem not in NOT_PATTERNS}
 
     @cached_property
     def lab_patterns(self) -> dict[str, SessionPattern]:
@@ -108,6 +122,15 @@ class Template:
     def day(self) -> DayFrame | None:
         path = self.root / "seances" / "journee.yaml"
         return _day_frame(path) if path.exists() else None
+
+    @cached_property
+    def progression(self) -> dict:
+        """seances/progression.yaml: who leads what, by the rank of the case (empty without the file)."""
+        path = self.root / "seances" / "progression.yaml"
+        progression = _read_yaml(path) if path.exists() else {}
+        if not isinstance(progression, dict):
+            raise TemplateError("un dictionnaire YAML est attendu", path=path)
+        return progression
 
     @property
     def role_files(self) -> list[Path]:
@@ -135,6 +158,17 @@ def _texts(value: Any, path: Path, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _homework(value: Any, path: Path) -> tuple:
+    """Homework items: a text, or {what, needs: method id} shown only when the next session uses it."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) or (isinstance(item, dict) and isinstance(item.get("what"), str)) for item in value
+    ):
+        raise TemplateError("une liste de textes ou de {what, needs} est attendue", path=path, key="homework")
+    return tuple(value)
+
+
 def _pattern(path: Path) -> SessionPattern:
     data = _read_yaml(path)
     if not isinstance(data, dict):
@@ -150,6 +184,23 @@ def _pattern(path: Path) -> SessionPattern:
         isinstance(item, dict) and {"who", "what"} <= set(item) for item in preparation
     ):
         raise TemplateError("une liste de {who, what} est attendue", path=path, key="preparation")
+    levels = data.get("levels") or {}
+    if not isinstance(levels, dict) or not all(isinstance(v, dict) for v in levels.values()):
+        raise TemplateError("« niveau: {blocks, objectives…} » est attendu", path=path, key="levels")
+    for level, variant in levels.items():
+        for index, block in enumerate(variant.get("blocks") or []):
+            if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
+                raise TemplateError(
+                    "une liste d'identifiants de méthodes est attendue", path=path, key=f"levels.{level}.blocks[{index}]"
+                )
+    for index, block in enumerate(data.get("team_blocks") or []):
+        if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
+            raise TemplateError(
+                "une liste d'identifiants de méthodes est attendue", path=path, key=f"team_blocks[{index}]"
+            )
+    case_labels = data.get("case_labels") or {}
+    if not isinstance(case_labels, dict) or not all(isinstance(v, str) for v in case_labels.values()):
+        raise TemplateError("« donnée: libellé » est attendu", path=path, key="case_labels")
     return SessionPattern(
         id=str(data.get("id") or path.stem),
         title=str(data.get("title") or path.stem),
@@ -157,9 +208,13 @@ def _pattern(path: Path) -> SessionPattern:
         blocks=tuple(tuple(block) for block in blocks),
         preparation=tuple(preparation),
         deliverables=_texts(data.get("deliverables"), path, "deliverables"),
-        homework=_texts(data.get("homework"), path, "homework"),
+        homework=_homework(data.get("homework"), path),
         documentation=_texts(data.get("documentation"), path, "documentation"),
         path=str(path),
+        levels={str(k): dict(v) for k, v in levels.items()},
+        committee=str(data.get("committee") or ""),
+        team_blocks=tuple(tuple(block) for block in data.get("team_blocks") or ()),
+        case_labels={str(k): str(v) for k, v in case_labels.items()},
     )
 
 
@@ -180,6 +235,8 @@ def _day_frame(path: Path) -> DayFrame:
         slots=tuple(data["day"]),
         rituals={kind: tuple(block) for kind, block in rituals.items()},
         conditions={name: dict(swaps) for name, swaps in conditions.items()},
+        daily=_texts(data.get("daily"), path, "daily"),
+        once=_texts(data.get("once"), path, "once"),
     )
 
 

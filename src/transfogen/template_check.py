@@ -206,7 +206,9 @@ def _check_patterns(root: Path, problems: list[Problem]) -> None:
     """Every block of every session pattern lasts 180 minutes; so does every ritual block."""
     durations = _method_durations(root)
     seances = root / "seances"
-    groups = [(p, MIN_PATTERN_BLOCKS) for p in sorted(seances.glob("*.yaml")) if p.stem != "journee"]
+    from transfogen.template import NOT_PATTERNS
+
+    groups = [(p, MIN_PATTERN_BLOCKS) for p in sorted(seances.glob("*.yaml")) if p.stem not in NOT_PATTERNS]
     groups += [(p, MIN_LAB_BLOCKS) for p in sorted((seances / "labo").glob("*.yaml"))]
     for path, minimum in groups:
         found = _entry(_yaml_node(path, problems), "blocks")
