@@ -191,7 +191,9 @@ def _pattern(path: Path) -> SessionPattern:
         for index, block in enumerate(variant.get("blocks") or []):
             if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
                 raise TemplateError(
-                    "une liste d'identifiants de méthodes est attendue", path=path, key=f"levels.{level}.blocks[{index}]"
+                    "une liste d'identifiants de méthodes est attendue",
+                    path=path,
+                    key=f"levels.{level}.blocks[{index}]",
                 )
     for index, block in enumerate(data.get("team_blocks") or []):
         if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
