@@ -55,6 +55,8 @@ class ComposedSession:
     level: str = ""  # progression level id (seances/progression.yaml)
     # method → number of the earlier session where the group first ran it
     practised: Mapping[str, int] = field(default_factory=dict)
+    # methods run only on the days the ambassadors do not attend (residents, agent pilote, service)
+    team_only: frozenset[str] = frozenset()
 
     @property
     def minutes(self) -> int:
@@ -329,7 +331,15 @@ def compose(
         rituals=held,
         level=level,
         practised={m: done[m] for m in used if m in done},
+        team_only=_team_only(session, days),
     )
+
+
+def _team_only(session: Session, days: list[AgendaDay]) -> frozenset[str]:
+    if not session.ambassador_days:
+        return frozenset()
+    with_group = {i.method for d in days if d.day in session.ambassador_days for i in d.items if i.method}
+    return frozenset(i.method for d in days for i in d.items if i.method and i.method not in with_group)
 
 
 def _block_items(block, durations, start, pause, item, sheet_of, slot) -> list[AgendaItem]:
