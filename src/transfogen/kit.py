@@ -196,6 +196,7 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             pattern=composed.pattern,
             methods=methods,
             level=_level(template, composed.level),
+            fixed_leads=list((template.progression or {}).get("leads") or {}),
             # What the previous session asked for, what the next one will use, and the handover homework.
             previous_homework=_homework(before, template) if before else [],
             following_methods=list(after.methods) if after else [],
