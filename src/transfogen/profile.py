@@ -747,8 +747,13 @@ def _path_at_end(text: str) -> str | None:
     last = None
 
     def path() -> str:
+        # A key may hold the very characters being refused: the error stays on one printable line.
         return "".join(
-            f"[{frame[1]}]" if frame[0] == "seq" else f".{frame[1]}" for frame in stack if frame[1] is not None
+            f"[{frame[1]}]"
+            if frame[0] == "seq"
+            else "." + "".join(c if c.isprintable() else "?" for c in str(frame[1]))
+            for frame in stack
+            if frame[1] is not None
         ).lstrip(".")
 
     try:
