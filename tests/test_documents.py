@@ -94,3 +94,175 @@ def test_footers_and_titles_speak_correct_french(kits):
     for path in site.rglob("*.html"):
         title = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8")).group(1)
         assert title.count("Ville de Paris") <= 1, f"{path.name}: {title}"
+
+
+# --- the documents and canvases a programme needs ---------------------------------------------
+
+LINK = re.compile(r"\]\((?!https?:|#)([^)#\s]+)(?:#[^)]*)?\)")
+# What sessions and methods name in words, and the kit file that must be linked where it is named.
+NAMED = {
+    "formulaire de consentement": "documents/formulaire-de-consentement.md",
+    "formulaires de consentement": "documents/formulaire-de-consentement.md",
+    "notice d'information": "documents/notice-d-information.md",
+    "grille d'observation d'animation": "supports/grille-d-animation.html",
+    "grille d'observation": "supports/grille-d-observation.html",
+    "grilles d'observation": "supports/grille-d-observation.html",
+    "protocole de test": "documents/protocole-de-test.md",
+    "storyboard": "supports/storyboard-videocagette.html",
+}
+CANVASES = {
+    "carte-des-enjeux": "supports/carte-des-enjeux.html",
+    "parcours-usager": "supports/parcours-usager.html",
+    "carte-des-representations": "supports/carte-des-representations.html",
+    "cartes-martyres": "supports/cartes-martyres.html",
+    "observation-de-terrain": "supports/grille-d-observation.html",
+    "videocagette": "supports/storyboard-videocagette.html",
+    "carte-du-labo": "supports/carte-du-labo.html",
+    "ouverture-journee": "supports/meteo.html",
+    "trombinoscope": "supports/trombinoscope.html",
+    "transmission-facilitation": "supports/grille-d-animation.html",
+}
+DOCUMENTS = (
+    "notice-d-information",
+    "formulaire-de-consentement",
+    "registre-des-traitements",
+    "guide-d-entretien",
+    "protocole-de-test",
+    "compte-rendu-de-test",
+    "note-engagement-des-residents",
+    "budget-previsionnel",
+    "cadre-d-evaluation",
+    "registre-des-risques",
+    "plan-de-communication",
+    "note-aux-encadrants",
+    "plan-d-apres-programme",
+    "convention-de-partenariat",
+    "appel-a-ambassadeurs",
+)
+
+
+def _markdown_files(kit: Path) -> list[Path]:
+    return sorted(p for p in kit.rglob("*.md") if p.relative_to(kit).parts[0] not in ("site", ".transfogen"))
+
+
+def test_every_link_between_kit_files_reaches_a_file(kits):
+    for name, kit in kits.items():
+        for path in _markdown_files(kit):
+            for target in LINK.findall(path.read_text(encoding="utf-8")):
+                assert (path.parent / target).resolve().is_file(), f"{name}: {path.relative_to(kit)} → {target}"
+
+
+def test_what_a_sheet_names_is_in_the_kit_and_linked_there(kits):
+    for name, kit in kits.items():
+        sheets = [*sorted((kit / "seances").glob("*.md")), *sorted((kit / "methodes").glob("*.md"))]
+        for path in sheets:
+            text = path.read_text(encoding="utf-8")
+            for words, target in NAMED.items():
+                # "grille d'observation d'animation" names its own canvas, not the field grid.
+                if re.search(re.escape(words) + r"(?! d'animation)", text.lower()):
+                    assert (kit / target).is_file(), f"{name}: {target} manque"
+                    assert f"](../{target})" in text, f"{name}: {path.relative_to(kit)} cite « {words} » sans lien"
+
+
+def test_every_method_that_calls_for_a_printed_support_links_its_canvas_and_so_do_its_sessions(kits):
+    kit = kits["paris"]
+    for method, canvas in CANVASES.items():
+        assert (kit / canvas).is_file(), canvas
+        assert f"](../{canvas})" in (kit / "methodes" / f"{method}.md").read_text(encoding="utf-8"), method
+    for session in sorted((kit / "seances").glob("*.md")):
+        text = session.read_text(encoding="utf-8")
+        materials = text.split("## Matériel", 1)[1].split("\n## ", 1)[0]
+        for method, canvas in CANVASES.items():
+            if f"](../methodes/{method}.md)" in text:
+                assert f"](../{canvas})" in materials, f"{session.name}: {method} sans son support"
+
+
+def test_the_site_lists_every_document_and_canvas(kits):
+    kit = kits["strasbourg"]
+    documents = (kit / "site" / "documents" / "index.html").read_text(encoding="utf-8")
+    for document in DOCUMENTS:
+        assert (kit / "documents" / f"{document}.md").is_file(), document
+        assert f'href="{document}.html"' in documents, document
+    supports = (kit / "site" / "supports" / "index.html").read_text(encoding="utf-8")
+    for canvas in sorted(set(CANVASES.values())):
+        assert f'href="../../{canvas}"' in supports, canvas
+    method = (kit / "site" / "methodes" / "videocagette.html").read_text(encoding="utf-8")
+    assert 'href="../../supports/storyboard-videocagette.html"' in method
+
+
+def test_no_blank_remains_where_the_kit_knows_the_value(kits):
+    from transfogen.fr import date_fr
+
+    for name, kit in kits.items():
+        call = (kit / "documents" / "appel-a-ambassadeurs.md").read_text(encoding="utf-8")
+        assert re.search(r"Date limite de remise : \*\*\w+ \d", call), name
+        context = __import__("json").loads((kit / ".transfogen" / "contexte.json").read_text(encoding="utf-8"))
+        closes = context["documents"]["call"]["closes"]
+        assert date_fr(__import__("datetime").date.fromisoformat(closes)) in call
+        assert context["documents"]["call"]["opens"] < closes < context["sessions"][0]["start"]
+        budget = (kit / "documents" / "budget-previsionnel.md").read_text(encoding="utf-8")
+        assert context["documents"]["budget"]["total_fr"] in budget
+        convention = (kit / "documents" / "convention-de-partenariat.md").read_text(encoding="utf-8")
+        assert context["documents"]["budget"]["total_fr"] in convention
+        assert "montant (euros) | ________" not in convention
+
+
+def test_the_call_for_ambassadors_protects_personal_data_and_asks_no_health_question(kits):
+    call = (kits["paris"] / "documents" / "appel-a-ambassadeurs.md").read_text(encoding="utf-8")
+    assert "## Vos données personnelles" in call and "délégué à la protection des données" in call
+    assert "sans en donner la raison" in call
+    assert not re.search(r"handicap|maladie|pathologie|état de santé", call, re.IGNORECASE)
+
+
+CLAUSES = {
+    "fondement juridique": r"## Article \d+ — Fondement juridique",
+    "subvention": r"subvention.*article 9-1 de la loi n° 2000-321",
+    "marché public": r"marché public.*code de la commande publique",
+    "objet": r"## Article \d+ — Objet",
+    "durée": r"## Article \d+ — Durée",
+    "obligations": r"## Article \d+ — Engagements de la collectivité",
+    "licence": r"Licence Ouverte / Open Licence 2\.0.*CC BY-SA 4\.0",
+    "données personnelles": r"sous-traitants\*\* \(article 28 du RGPD\)",
+    "assurances": r"## Article \d+ — Assurances",
+    "résiliation": r"## Article \d+ — Résiliation",
+    "litiges": r"tribunal administratif",
+    "décision": r"délibération ou décision n°",
+}
+
+
+def test_the_convention_holds_each_clause_a_legal_service_looks_for(kits):
+    for name, kit in kits.items():
+        text = (kit / "documents" / "convention-de-partenariat.md").read_text(encoding="utf-8")
+        for clause, pattern in CLAUSES.items():
+            assert re.search(pattern, text, re.S), f"{name}: clause « {clause} » absente"
+
+
+def test_the_engagement_note_names_the_procedure_its_amount_implies(tmp_path):
+    from transfogen.documents import reference
+
+    thresholds = reference()["public_procurement"]
+    assert thresholds["no_procedure"]["below"] < thresholds["formalised"]["from"]
+    assert "R2122-8" in thresholds["no_procedure"]["text"] and reference()["checked"]
+
+
+@pytest.mark.browser
+def test_each_canvas_prints_on_exactly_one_page(kits, tmp_path):
+    import subprocess
+
+    from checkers import CHROMIUM, CHROMIUM_ARGS, require_or_skip
+
+    require_or_skip("chromium")
+    require_or_skip("pdfinfo")
+    canvases = sorted((kits["paris"] / "supports").glob("*.html"))
+    assert len(canvases) >= 9
+    for canvas in canvases:
+        pdf = tmp_path / f"{canvas.stem}.pdf"
+        subprocess.run(
+            [str(CHROMIUM), *CHROMIUM_ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", canvas.as_uri()],
+            capture_output=True,
+            timeout=60,
+            check=True,
+        )
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), f"{canvas.name}: {info}"
+        assert re.search(r"\((A4|A3)\)", info), f"{canvas.name}: ni A4 ni A3"

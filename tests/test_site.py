@@ -26,6 +26,7 @@ EXPECTED_SECTION = {
     "principes.html": "principes.html",
     "glossaire.html": "glossaire.html",
     "bibliographie.html": "bibliographie.html",
+    "supports": "supports/index.html",
 }
 
 

@@ -82,6 +82,15 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """What the collectivity pays for the programme, in euros excluding VAT; 0 means not given."""
+
+    daily_rate: int = 0  # one résident's day
+    travel: int = 0  # the résidents' travel and lodging, per session
+    venues: int = 0  # renting rooms, per session day
+
+
+@dataclass(frozen=True)
 class Profile:
     collectivity: Collectivity
     program: ProgramSettings
@@ -94,6 +103,7 @@ class Profile:
     source: str = field(default="", compare=False)
     text: str = field(default="", compare=False, repr=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    budget: Budget = Budget()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from transfogen.errors import ProfileError, os_error_message
 from transfogen.model import (
     KINDS,
     WEEKDAYS,
+    Budget,
     Case,
     Collectivity,
     Period,
@@ -51,7 +52,7 @@ KIND_LABELS: dict[str, str] = {
 
 # Allowed keys of each mapping, in the order the documentation gives them.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "": ("collectivity", "program", "team", "cases", "language"),
+    "": ("collectivity", "program", "team", "cases", "language", "budget"),
     "collectivity": ("name", "kind", "department", "school_zone", "sites", "network"),
     "program": (
         "start",
@@ -65,6 +66,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "budget_vote_month",
     ),
     "team": ("residents", "ambassadors"),
+    "budget": ("daily_rate", "travel", "venues"),
     "case": ("title", "service", "question", "referent", "users", "non_users", "places", "known"),
     "period": ("from", "to", "reason"),
 }
@@ -276,6 +278,7 @@ class _Reader:
         collectivity = self.collectivity(self.require(top, "", "collectivity", _line(root)))
         program = self.program(self.require(top, "", "program", _line(root)))
         team = self.team(top.get("team"))
+        budget = self.budget(top.get("budget"))
         cases = self.cases(top.get("cases"))
         language = self.optional_text(top.get("language"), "language").lower() or "fr"
         if language != "fr":
@@ -286,6 +289,7 @@ class _Reader:
             collectivity=collectivity,
             program=program,
             team=team,
+            budget=budget,
             cases=cases,
             language=language,
             slug=slugify(collectivity.name),
@@ -438,6 +442,16 @@ class _Reader:
         return Team(
             residents=self.integer(items.get("residents"), "team.residents", 3, 2, 6),
             ambassadors=self.integer(items.get("ambassadors"), "team.ambassadors", 20, 1, 100),
+        )
+
+    def budget(self, entry) -> Budget:
+        if entry is None or _is_null(entry[1]):
+            return Budget()
+        items = self.mapping(entry[1], "budget", SECTIONS["budget"], line=entry[0])
+        return Budget(
+            daily_rate=self.integer(items.get("daily_rate"), "budget.daily_rate", 0, 100, 5000),
+            travel=self.integer(items.get("travel"), "budget.travel", 0, 0, 100000),
+            venues=self.integer(items.get("venues"), "budget.venues", 0, 0, 100000),
         )
 
     def cases(self, entry) -> tuple[Case, ...]:

@@ -25,6 +25,7 @@ SECTIONS = (
     ("principes.html", "Principes"),
     ("glossaire.html", "Glossaire"),
     ("bibliographie.html", "Sources"),
+    ("supports/index.html", "Supports à imprimer"),
 )
 INDEX_TITLES = {
     "roles": "Les rôles",
@@ -33,6 +34,9 @@ INDEX_TITLES = {
     "documents": "Les documents",
 }
 TIMELINE_PAGE = "programme.html"
+SUPPORTS_DIR = "supports"  # the printable canvases: standalone HTML pages at the kit's root, not in site/
+_KIT_FILE_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"#]*?\.(?:html|css|svg|pdf))(#[^"]*)?"')
+_HTML_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"#]*?)\.md(#[^"]*)?"')
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)
@@ -56,6 +60,32 @@ def _scrolling_wide_tables(html: str) -> str:
         return f'<div class="defilement" tabindex="0" role="region" aria-label="{label}">\n{table}\n</div>'
 
     return _TABLE.sub(wrap, html)
+
+
+def _kit_file_links(html: str) -> str:
+    """Links a Markdown file makes to the kit's other files (a canvas in supports/) reach them from site/,
+    one folder deeper than the Markdown file."""
+    return _KIT_FILE_LINK.sub(lambda m: f'href="../{m.group(1)}{m.group(2) or ""}"', html)
+
+
+def _supports_index(kit: Path) -> str | None:
+    """The list of printable canvases, linked from the site's "Supports à imprimer" page."""
+    from html import escape, unescape
+
+    canvases = sorted((kit / SUPPORTS_DIR).glob("*.html"))
+    if not canvases:
+        return None
+    items = []
+    for canvas in canvases:
+        found = _HTML_TITLE.search(canvas.read_text(encoding="utf-8"))
+        title = unescape(found.group(1)).split(" — ")[0] if found else canvas.stem
+        items.append(f'<li><a href="../../{SUPPORTS_DIR}/{canvas.name}">{escape(title)}</a></li>')
+    intro = (
+        "<p>Les canevas que citent les fiches méthode et les fiches de séance, prêts à imprimer : chacun tient "
+        "sur une page A4 ou A3, indiquée en bas de la feuille. Ouvrez-les, puis imprimez depuis le navigateur "
+        "sans changer l'échelle.</p>"
+    )
+    return intro + '\n<ul class="sommaire">\n' + "\n".join(items) + "\n</ul>"
 
 
 def _page_links(html: str) -> str:
@@ -146,7 +176,7 @@ def build_site(kit: Path, context: dict) -> None:
         if target == TIMELINE_PAGE:
             body = with_timeline(body, context)
         body = _with_downloads(body, source, target, kit)
-        pages[target] = (title, _scrolling_wide_tables(_page_links(body)))
+        pages[target] = (title, _scrolling_wide_tables(_page_links(_kit_file_links(body))))
     if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
         pages["LISEZMOI.html"] = pages["index.html"]
 
@@ -157,6 +187,10 @@ def build_site(kit: Path, context: dict) -> None:
                 f'<li><a href="{_relative(path, folder + "/index.html")}">{escape(t)}</a></li>' for path, t in entries
             )
             pages[f"{folder}/index.html"] = (title, f'<ul class="sommaire">\n{items}\n</ul>')
+
+    supports = _supports_index(kit)
+    if supports:
+        pages[f"{SUPPORTS_DIR}/index.html"] = ("Les supports à imprimer", supports)
 
     sections = [(path, label) for path, label in SECTIONS if path in pages]
     for path, (title, body) in sorted(pages.items()):

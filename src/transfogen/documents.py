@@ -1,0 +1,181 @@
+"""The figures the kit's formal documents state: the call for ambassadors' dates, the cost of the
+résidents and the procedure it implies, the budget scenarios, the mid-term review.
+
+Pure: reads the planned programme, its rules and data/documents.yaml (thresholds, planning
+assumptions, retention periods, each with the text it comes from); returns JSON-ready data that
+templates see as `kit.documents` (docs/contexte-kit.md).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from transfogen.fr import date_fr, mois_fr, nombre_fr
+from transfogen.model import Programme
+
+CALL_REVIEW = timedelta(weeks=1)  # between the call's closing and the group's composition
+CALL_MINIMUM = timedelta(weeks=3)  # an internal call stays open at least this long
+
+
+@cache
+def reference() -> dict:
+    """data/documents.yaml: thresholds, planning assumptions, retention periods."""
+    text = resources.files("transfogen").joinpath("data/documents.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def euros(amount: float) -> str:
+    """206400 → « 206 400 € » (thousands separated by a non-breaking space, as French prints them)."""
+    return f"{round(amount):,}".replace(",", "\u202f") + "\u00a0€"
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def _procedure(amount: float, data: dict) -> dict[str, Any]:
+    rules = data["public_procurement"]
+    if amount < rules["no_procedure"]["below"]:
+        kind, label = "no_procedure", "marché sans publicité ni mise en concurrence préalables"
+        text, months = rules["no_procedure"]["text"], rules["months"]["no_procedure"]
+    elif amount < rules["formalised"]["from"]:
+        kind, label = "adapted", "marché à procédure adaptée (MAPA)"
+        text, months = "code de la commande publique, article R2123-1", rules["months"]["adapted"]
+        if amount >= rules["advertised_adapted"]["from"]:
+            label += ", avec un avis au BOAMP ou dans un journal d'annonces légales"
+            text += " ; " + rules["advertised_adapted"]["text"]
+    else:
+        kind, label = "formalised", "procédure formalisée (appel d'offres)"
+        text, months = rules["formalised"]["text"], rules["months"]["formalised"]
+    return {"kind": kind, "label": label, "text": text, "months": months}
+
+
+def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]) -> dict[str, Any]:
+    data = reference()
+    profile = programme.profile
+    defaults = data["defaults"]
+    first_day = programme.sessions[0].start if programme.sessions else profile.program.start
+    due = {
+        item.id: first_day - timedelta(weeks=item.weeks_before)
+        for item in rules.checklist
+        if getattr(item, "weeks_before", None) is not None
+    }
+    opens = due.get("appel-ambassadeurs", first_day - timedelta(weeks=10))
+    composed = due.get("choix-ambassadeurs", first_day - timedelta(weeks=5))
+    closes = max(composed - CALL_REVIEW, opens + CALL_MINIMUM)
+
+    # The résidents' cost: their days from the plan, times a daily rate.
+    given = profile.budget
+    rate = given.daily_rate or defaults["daily_rate"]
+    travel = given.travel or defaults["travel"]
+    venues = given.venues or defaults["venues"]
+    days_each = float(budgets.get("residents", {}).get("days", 0))
+    residents = profile.team.residents
+    sessions = len(programme.sessions)
+    session_days = sum(len(s.days) for s in programme.sessions)
+    fees = days_each * residents * rate
+    lines = [
+        {
+            "what": "Honoraires des résidents",
+            "detail": f"{residents} × {nombre_fr(days_each)} jours × {euros(rate)}",
+            "amount": fees,
+        },
+        {
+            "what": "Déplacements et hébergement des résidents",
+            "detail": f"{sessions} séances × {euros(travel)}",
+            "amount": sessions * travel,
+        },
+        {
+            "what": "Location de salles",
+            "detail": f"{session_days} jours de séance × {euros(venues)}",
+            "amount": session_days * venues,
+        },
+        {
+            "what": "Fournitures, impressions, prototypes",
+            "detail": f"{sessions} séances × {euros(defaults['materials'])}",
+            "amount": sessions * defaults["materials"],
+        },
+    ]
+    total = sum(line["amount"] for line in lines)
+    procedure = _procedure(fees + sessions * travel, data)
+    formalised = data["public_procurement"]["formalised"]
+    grant = data["grant_convention"]
+    launch_by = _months_before(first_day, procedure["months"] + 1)
+
+    staff_cost = data["staff_cost_per_fte"]
+    scenarios = []
+    for scenario in data["lab_scenarios"]:
+        yearly = scenario["staff_fte"] * staff_cost + scenario["place_cost"] + scenario["running_cost"]
+        scenarios.append(
+            {
+                "id": scenario["id"],
+                "name": scenario["name"],
+                "team": scenario["team"],
+                "place": scenario["place"],
+                "staff_fte_fr": nombre_fr(scenario["staff_fte"]),
+                "staff_cost_fr": euros(scenario["staff_fte"] * staff_cost),
+                "place_cost_fr": euros(scenario["place_cost"]),
+                "running_cost_fr": euros(scenario["running_cost"]),
+                "yearly": yearly,
+                "yearly_fr": euros(yearly),
+                "with_programme_fr": euros(yearly + total),
+            }
+        )
+
+    middle = programme.sessions[math.ceil(len(programme.sessions) / 2) - 1] if programme.sessions else None
+    checked = data["checked"]
+    return {
+        "assembly": dict(data["assemblies"].get(profile.collectivity.kind, data["assemblies"]["collectivite-outre-mer"])),
+        "checked": checked.isoformat(),
+        "checked_fr": date_fr(checked),
+        "call": {
+            "opens": opens.isoformat(),
+            "opens_fr": date_fr(opens),
+            "closes": closes.isoformat(),
+            "closes_fr": date_fr(closes),
+            "composed_fr": date_fr(composed),
+        },
+        "engagement": {
+            "residents": residents,
+            "days_each_fr": nombre_fr(days_each),
+            "days_total_fr": nombre_fr(days_each * residents),
+            "daily_rate_fr": euros(rate),
+            "rate_given": bool(given.daily_rate),
+            "travel_given": bool(given.travel),
+            "venues_given": bool(given.venues),
+            "contract_fr": euros(fees + sessions * travel),
+            "procedure": procedure,
+            "launch_by_fr": mois_fr(launch_by),
+            "formalised_until_fr": date_fr(formalised["valid_until"]),
+            "formalised_revised": first_day > formalised["valid_until"],
+            "thresholds": {
+                "no_procedure_fr": euros(data["public_procurement"]["no_procedure"]["below"]),
+                "advertised_fr": euros(data["public_procurement"]["advertised_adapted"]["from"]),
+                "formalised_fr": euros(formalised["from"]),
+            },
+            "grant_convention_fr": euros(grant["above"]),
+            "grant_convention_text": grant["text"],
+            "grant_needs_convention": total > grant["above"],
+            "grant_months": grant["months"],
+        },
+        "budget": {
+            "lines": [{**line, "amount_fr": euros(line["amount"])} for line in lines],
+            "total_fr": euros(total),
+            "scenarios": scenarios,
+            "staff_cost_fr": euros(staff_cost),
+        },
+        "midterm": {
+            "session": middle.number if middle else None,
+            "date_fr": date_fr(middle.end) if middle else "",
+        },
+        "retention": dict(data["retention"]),
+    }
