@@ -266,3 +266,58 @@ def test_each_canvas_prints_on_exactly_one_page(kits, tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert re.search(r"^Pages:\s+1$", info, re.M), f"{canvas.name}: {info}"
         assert re.search(r"\((A4|A3)\)", info), f"{canvas.name}: ni A4 ni A3"
+
+
+BUDGET_PROFILE = """collectivity:
+  name: Ville de Rezé
+  kind: commune
+  department: "44"
+program:
+  start: 2028-01-10
+  months: 12
+team:
+  residents: 3
+  ambassadors: 12
+budget:
+  daily_rate: 500
+  travel: 200
+"""
+
+
+def test_the_profile_budget_sets_the_daily_rate_and_the_procedure_follows(tmp_path):
+    from transfogen.profile import parse_profile
+
+    profile = parse_profile(BUDGET_PROFILE, "profil.yaml")
+    assert (profile.budget.daily_rate, profile.budget.travel, profile.budget.venues) == (500, 200, 0)
+    assert parse_profile(BUDGET_PROFILE.split("budget:")[0], "profil.yaml").budget.daily_rate == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("  daily_rate: cher", "budget.daily_rate"),
+        ("  daily_rate: 20", "hors limites"),
+        ("  dayly_rate: 500", "dayly_rate"),
+    ],
+)
+def test_a_bad_budget_is_one_french_line_with_its_key_and_line(line, message):
+    from transfogen.errors import ProfileError
+    from transfogen.profile import parse_profile
+
+    text = BUDGET_PROFILE.replace("  daily_rate: 500", line)
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(text, "profil.yaml")
+    shown = str(caught.value)
+    assert message in shown and shown.startswith("profil.yaml:12: "), shown
+
+
+def test_a_small_programme_needs_no_tender_and_says_so(tmp_path):
+    from transfogen.kit import generate_kit
+
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(BUDGET_PROFILE.replace("daily_rate: 500", "daily_rate: 150"), encoding="utf-8")
+    kit = generate_kit(profile, tmp_path / "kit")
+    note = (kit / "documents" / "note-engagement-des-residents.md").read_text(encoding="utf-8")
+    assert "Le taux journalier (150" in note
+    assert "procédure formalisée (appel d'offres)**" not in note
+    assert "marché à procédure adaptée" in note or "sans publicité ni mise en concurrence" in note

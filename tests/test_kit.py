@@ -43,6 +43,19 @@ DOCUMENTS = (
     "compte-rendu-comite-de-pilotage",
     "brief-de-cas",
     "note-de-fin-de-programme",
+    "notice-d-information",
+    "formulaire-de-consentement",
+    "registre-des-traitements",
+    "guide-d-entretien",
+    "protocole-de-test",
+    "compte-rendu-de-test",
+    "note-engagement-des-residents",
+    "budget-previsionnel",
+    "cadre-d-evaluation",
+    "registre-des-risques",
+    "plan-de-communication",
+    "note-aux-encadrants",
+    "plan-d-apres-programme",
 )
 
 

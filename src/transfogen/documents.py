@@ -134,7 +134,9 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
     middle = programme.sessions[math.ceil(len(programme.sessions) / 2) - 1] if programme.sessions else None
     checked = data["checked"]
     return {
-        "assembly": dict(data["assemblies"].get(profile.collectivity.kind, data["assemblies"]["collectivite-outre-mer"])),
+        "assembly": dict(
+            data["assemblies"].get(profile.collectivity.kind, data["assemblies"]["collectivite-outre-mer"])
+        ),
         "checked": checked.isoformat(),
         "checked_fr": date_fr(checked),
         "call": {

@@ -19,8 +19,8 @@ import yaml
 
 from transfogen import __version__
 from transfogen.context import Labels, build_context, markdown_context, session_file
-from transfogen.errors import TemplateError, TransfogenError, UnsafeTemplateError
 from transfogen.documents import documents_context
+from transfogen.errors import TemplateError, TransfogenError, UnsafeTemplateError
 from transfogen.files import CONTEXT_FILE, STATE_DIR
 from transfogen.model import Profile, Programme
 from transfogen.template import Template, load_template
@@ -235,7 +235,7 @@ def kit_context(programme: Programme, template: Template) -> dict:
     labels = _labels(template, programme.profile.collectivity.department)
     context = build_context(programme, labels, {"name": template.name, "version": template.version})
     # The figures of the formal documents (call dates, costs, procedure, thresholds and their texts).
-    context["documents"] = documents_context(programme, rules, context["budgets"])
+    context["documents"] = documents_context(programme, template.rules, context["budgets"])
     # The roles this template has a sheet for (kit.roles names every role of the shared vocabulary).
     context["role_sheets"] = [
         {"id": path.stem, "name": labels.roles.get(path.stem, path.stem), "file": f"roles/{path.name}"}
