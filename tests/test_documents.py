@@ -321,3 +321,9 @@ def test_a_small_programme_needs_no_tender_and_says_so(tmp_path):
     assert "Le taux journalier (150" in note
     assert "procédure formalisée (appel d'offres)**" not in note
     assert "marché à procédure adaptée" in note or "sans publicité ni mise en concurrence" in note
+
+
+def test_an_example_with_a_budget_section_is_costed_from_it(kits):
+    note = (kits["metz"] / "documents" / "note-engagement-des-residents.md").read_text(encoding="utf-8")
+    assert "Le taux journalier (600\u00a0€ HT) est celui du profil" in note
+    assert "× 450\u00a0€" in note
