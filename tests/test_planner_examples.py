@@ -147,3 +147,11 @@ def test_formal_documents_state_the_computed_time_and_no_internal_warning(bake_k
         text = result.read(name)
         assert jours(days) in text, name
         assert "dépasse" not in text and "connaissance de cause" not in text and "Attention" not in text
+
+
+@pytest.mark.parametrize(("name", "template"), PAIRS)
+def test_every_bundled_example_plans_every_case_it_names(programmes, name, template):
+    # The examples are what a newcomer runs first: a kit that warns about its own profile reads as a bug.
+    programme, _ = programmes[(name, template)]
+    planned = {session.case for session in programme.sessions if session.case is not None}
+    assert len(planned) >= len(programme.profile.cases), programme.warnings
