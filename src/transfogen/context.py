@@ -13,7 +13,7 @@ from typing import Any
 from transfogen.collectivites import governance, small_group, towns
 from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
 from transfogen.markup import escape_markdown
-from transfogen.model import Programme
+from transfogen.model import Case, Event, Profile, Programme, Session
 from transfogen.names import name_forms
 
 
@@ -116,63 +116,61 @@ def _case_data(case: Any) -> dict[str, Any]:
     return values
 
 
-def build_context(programme: Programme, labels: Labels, template: dict[str, str]) -> dict[str, Any]:
-    profile = programme.profile
-    collectivity = profile.collectivity
-    cases = profile.cases
-    sessions = []
-    for s in programme.sessions:
-        case_title = ""
-        if s.case is not None:
-            case_title = cases[s.case - 1].title if s.case <= len(cases) else f"Cas pratique n°{s.case}"
-        sessions.append(
-            {
-                "number": s.number,
-                **_date("start", s.start),
-                **_date("end", s.end),
-                "days": [d.isoformat() for d in s.days],
-                "days_fr": [date_fr(d) for d in s.days],
-                "dates_fr": jours_fr(s.days),
-                "month_fr": mois_fr(s.start),
-                "phase": s.phase,
-                "phase_name": labels.phases.get(s.phase, s.phase),
-                "title": s.title,
-                "focus": s.focus,
-                "case": s.case,
-                "case_title": case_title,
-                "stage": s.stage or "",
-                "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
-                "lab_topic": s.lab_topic or "",
-                "lab_topic_name": labels.lab_topics.get(s.lab_topic, s.lab_topic or "") if s.lab_topic else "",
-                "site": s.site or "",
-                "provisional": s.provisional,
-                "warnings": list(s.warnings),
-                "file": session_file(s.number),
-                "steps": list(s.steps),
-                "ambassador_days": [d.isoformat() for d in s.ambassador_days],
-                "ambassador_dates_fr": jours_fr(s.ambassador_days),
-                "prepares_exchange": s.prepares_exchange,
-                "debriefs_exchange": s.debriefs_exchange,
-                "lab_trial": s.lab_trial,
-                "decides_lab_means": s.decides_lab_means,
-            }
-        )
-    events = [
-        {
-            "kind": e.kind,
-            "kind_label": labels.events.get(e.kind, e.kind),
-            **_date("start", e.start),
-            **_date("end", e.end),
-            "date_fr": date_fr(e.start),
-            "title": e.title,
-            "description": e.description,
-            "session": e.session,
-            "public": e.public,
-            "warnings": list(e.warnings),
-            "adjustment": e.adjustment,
-        }
-        for e in programme.events
-    ]
+def _session_entry(s: Session, cases: tuple[Case, ...], labels: Labels) -> dict[str, Any]:
+    case_title = ""
+    if s.case is not None:
+        case_title = cases[s.case - 1].title if s.case <= len(cases) else f"Cas pratique n°{s.case}"
+    return {
+        "number": s.number,
+        **_date("start", s.start),
+        **_date("end", s.end),
+        "days": [d.isoformat() for d in s.days],
+        "days_fr": [date_fr(d) for d in s.days],
+        "dates_fr": jours_fr(s.days),
+        "month_fr": mois_fr(s.start),
+        "phase": s.phase,
+        "phase_name": labels.phases.get(s.phase, s.phase),
+        "title": s.title,
+        "focus": s.focus,
+        "case": s.case,
+        "case_title": case_title,
+        "stage": s.stage or "",
+        "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
+        "lab_topic": s.lab_topic or "",
+        "lab_topic_name": labels.lab_topics.get(s.lab_topic, s.lab_topic or "") if s.lab_topic else "",
+        "site": s.site or "",
+        "provisional": s.provisional,
+        "warnings": list(s.warnings),
+        "file": session_file(s.number),
+        "steps": list(s.steps),
+        "ambassador_days": [d.isoformat() for d in s.ambassador_days],
+        "ambassador_dates_fr": jours_fr(s.ambassador_days),
+        "prepares_exchange": s.prepares_exchange,
+        "debriefs_exchange": s.debriefs_exchange,
+        "lab_trial": s.lab_trial,
+        "decides_lab_means": s.decides_lab_means,
+    }
+
+
+def _event_entry(e: Event, labels: Labels) -> dict[str, Any]:
+    return {
+        "kind": e.kind,
+        "kind_label": labels.events.get(e.kind, e.kind),
+        **_date("start", e.start),
+        **_date("end", e.end),
+        "date_fr": date_fr(e.start),
+        "title": e.title,
+        "description": e.description,
+        "session": e.session,
+        "public": e.public,
+        "warnings": list(e.warnings),
+        "adjustment": e.adjustment,
+    }
+
+
+def _case_entries(programme: Programme) -> list[dict[str, Any]]:
+    """The cases the plan holds, with their sessions and restitution date."""
+    cases = programme.profile.cases
     case_entries = []
     total_cases = len({s.case for s in programme.sessions if s.case is not None})
     planned_cases = sorted({s.case for s in programme.sessions if s.case is not None})
@@ -196,24 +194,34 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
                 "restitution_fr": date_fr(last.end),
             }
         )
+    return case_entries
+
+
+def _collectivity_entry(profile: Profile, labels: Labels) -> dict[str, Any]:
+    collectivity = profile.collectivity
+    return {
+        "name": collectivity.name,
+        **name_forms(collectivity.name),
+        "kind": collectivity.kind,
+        "kind_label": labels.kinds.get(collectivity.kind, collectivity.kind),
+        "department": collectivity.department,
+        "department_name": labels.departments.get(collectivity.department, collectivity.department),
+        "school_zone": collectivity.school_zone or "",
+        "sites": list(collectivity.sites),
+        "network": list(collectivity.network),
+        "slug": profile.slug,
+        "governance": governance(collectivity.kind, collectivity.department),
+        "towns": towns(collectivity.sites, collectivity.kind),
+        "multi_site": len(towns(collectivity.sites, collectivity.kind)) > 1,
+    }
+
+
+def build_context(programme: Programme, labels: Labels, template: dict[str, str]) -> dict[str, Any]:
+    profile = programme.profile
     start = programme.sessions[0].start if programme.sessions else profile.program.start
     end = programme.sessions[-1].end if programme.sessions else profile.program.start
     return {
-        "collectivity": {
-            "name": collectivity.name,
-            **name_forms(collectivity.name),
-            "kind": collectivity.kind,
-            "kind_label": labels.kinds.get(collectivity.kind, collectivity.kind),
-            "department": collectivity.department,
-            "department_name": labels.departments.get(collectivity.department, collectivity.department),
-            "school_zone": collectivity.school_zone or "",
-            "sites": list(collectivity.sites),
-            "network": list(collectivity.network),
-            "slug": profile.slug,
-            "governance": governance(collectivity.kind, collectivity.department),
-            "towns": towns(collectivity.sites, collectivity.kind),
-            "multi_site": len(towns(collectivity.sites, collectivity.kind)) > 1,
-        },
+        "collectivity": _collectivity_entry(profile, labels),
         "program": {
             **_date("start", start),
             **_date("end", end),
@@ -228,9 +236,9 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "ambassadors": profile.team.ambassadors,
             "small_group": small_group(profile.team.ambassadors),
         },
-        "cases": case_entries,
-        "sessions": sessions,
-        "events": events,
+        "cases": _case_entries(programme),
+        "sessions": [_session_entry(s, profile.cases, labels) for s in programme.sessions],
+        "events": [_event_entry(e, labels) for e in programme.events],
         "phases": [
             {
                 "id": p.id,
