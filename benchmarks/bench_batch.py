@@ -41,7 +41,7 @@ class Figure:
 
 def communes(count: int) -> list[tuple[str, str, str]]:
     sys.path.insert(0, str(REPO / "src"))
-    from transfogen.directory import directory
+    from transfogen.network.directory import directory
 
     listing = directory()
     found = listing.communes_of("59") + listing.communes_of("62")

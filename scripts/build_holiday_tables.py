@@ -35,7 +35,7 @@ def _days(first: int, last: int):
 def build(first: int = FIRST, last: int = LAST) -> dict:
     import holidays
 
-    from transfogen.french_calendar import load_calendar_facts
+    from transfogen.planning.french_calendar import load_calendar_facts
 
     facts = load_calendar_facts()
     subdivisions = sorted({subdivision for _, subdivision in facts.holiday_subdivisions})

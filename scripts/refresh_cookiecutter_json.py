@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from transfogen.kit import cookiecutter_defaults
+from transfogen.kit.build import cookiecutter_defaults
 
 root = Path(sys.argv[1] if len(sys.argv) > 1 else "templates/transfo")
 example = yaml.safe_load((root / "transfogen.yaml").read_text(encoding="utf-8"))["example"]

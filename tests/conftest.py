@@ -62,7 +62,7 @@ def examples_dir(repo_root) -> Path:
 @pytest.fixture(scope="session")
 def kits(examples_dir, tmp_path_factory) -> dict[str, Path]:
     """Each example profile's kit, generated once per test session: {profile stem: kit folder}."""
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     profiles = sorted([*examples_dir.glob("*.yaml"), *examples_dir.glob("*.yml")])
     if not profiles:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from transfogen.model import Programme
-from transfogen.rules import ProgrammeRules
+from transfogen.planning.model import Programme
+from transfogen.planning.rules import ProgrammeRules
 
 
 def _month_end(day: date) -> date:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from transfogen.batch import Row, base_profile, column_problem, folder_names, profile_text
 from transfogen.cli import main
-from transfogen.profile import parse_profile
+from transfogen.network.batch import Row, base_profile, column_problem, folder_names, profile_text
+from transfogen.planning.profile import parse_profile
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import caldav
 import pytest
 
 from test_calendar_formats import sample_programme
-from transfogen import calendar_formats as cf
+from transfogen.exports import calendar_formats as cf
 
 pytestmark = pytest.mark.slow
 

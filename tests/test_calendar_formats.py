@@ -15,8 +15,8 @@ import pytest
 
 from checkers import require_or_skip
 from paths import REPO_ROOT
-from transfogen import calendar_formats as cf
-from transfogen.model import (
+from transfogen.exports import calendar_formats as cf
+from transfogen.planning.model import (
     Case,
     Collectivity,
     Deadline,
@@ -429,7 +429,7 @@ def test_every_json_field_is_documented():
 def test_template_names_every_id_and_keeps_the_phase_name_on_a_clash(tmp_path):
     from types import SimpleNamespace as Rule
 
-    from transfogen.template import Template
+    from transfogen.templating.template import Template
 
     rules = Rule(
         phases=(Rule(id="cloture", name="Clôture et passage de relais"),),

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from transfogen.cli import main
-from transfogen.resources import examples, profile_path
+from transfogen.templating.resources import examples, profile_path
 
 
 @pytest.fixture

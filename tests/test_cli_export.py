@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from checkers import require_or_skip
 from transfogen.cli import main
-from transfogen.sheets import load_sheet
+from transfogen.kit.sheets import load_sheet
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from transfogen.cli import main
-from transfogen.directory import default_start, directory, suggested_team
-from transfogen.profile import load_profile, parse_profile
+from transfogen.network.directory import default_start, directory, suggested_team
+from transfogen.planning.profile import load_profile, parse_profile
 
 
 def test_the_list_holds_every_current_commune_and_epci():
@@ -75,7 +75,7 @@ def test_profil_refuses_territories_the_calendar_cannot_serve(query):
 def test_profil_of_an_epci_and_a_region_is_valid():
     listing = directory()
     for query in ("200093201", "Hauts-de-France", "Nord"):
-        from transfogen.directory import starter_profile
+        from transfogen.network.directory import starter_profile
 
         entry = listing.find(query)[0]
         profile = parse_profile(starter_profile(entry, date(2027, 9, 6), listing.source))

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from transfogen.files import CONTEXT_FILE, STATE_DIR
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
 
 # Lists of records in the context, whose fields the reference documents one by one.
 RECORDS = ("cases", "sessions", "events", "phases", "checklist", "closures", "skipped_months", "role_sheets")

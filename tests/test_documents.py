@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from transfogen.names import name_forms
-from transfogen.sheets import load_sheet
+from transfogen.kit.sheets import load_sheet
+from transfogen.planning.names import name_forms
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Section numbers, bracketed source numbers and the research brief's name: the kit's authors' notes.
@@ -191,7 +191,7 @@ def test_the_site_lists_every_document_and_canvas(kits):
 
 
 def test_no_blank_remains_where_the_kit_knows_the_value(kits):
-    from transfogen.fr import date_fr
+    from transfogen.planning.fr import date_fr
 
     for name, kit in kits.items():
         call = (kit / "documents" / "appel-a-ambassadeurs.md").read_text(encoding="utf-8")
@@ -238,7 +238,7 @@ def test_the_convention_holds_each_clause_a_legal_service_looks_for(kits):
 
 
 def test_the_engagement_note_names_the_procedure_its_amount_implies(tmp_path):
-    from transfogen.documents import reference
+    from transfogen.kit.documents import reference
 
     thresholds = reference()["public_procurement"]
     assert thresholds["no_procedure"]["below"] < thresholds["formalised"]["from"]
@@ -285,7 +285,7 @@ budget:
 
 
 def test_the_profile_budget_sets_the_daily_rate_and_the_procedure_follows(tmp_path):
-    from transfogen.profile import parse_profile
+    from transfogen.planning.profile import parse_profile
 
     profile = parse_profile(BUDGET_PROFILE, "profil.yaml")
     assert (profile.budget.daily_rate, profile.budget.travel, profile.budget.venues) == (500, 200, 0)
@@ -302,7 +302,7 @@ def test_the_profile_budget_sets_the_daily_rate_and_the_procedure_follows(tmp_pa
 )
 def test_a_bad_budget_is_one_french_line_with_its_key_and_line(line, message):
     from transfogen.errors import ProfileError
-    from transfogen.profile import parse_profile
+    from transfogen.planning.profile import parse_profile
 
     text = BUDGET_PROFILE.replace("  daily_rate: 500", line)
     with pytest.raises(ProfileError) as caught:
@@ -312,7 +312,7 @@ def test_a_bad_budget_is_one_french_line_with_its_key_and_line(line, message):
 
 
 def test_a_small_programme_needs_no_tender_and_says_so(tmp_path):
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     profile = tmp_path / "profil.yaml"
     profile.write_text(BUDGET_PROFILE.replace("daily_rate: 500", "daily_rate: 150"), encoding="utf-8")

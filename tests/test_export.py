@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from checkers import require_or_skip
 from transfogen.cli import main
-from transfogen.sheets import load_sheet
+from transfogen.kit.sheets import load_sheet
 
 TEMPLATE = Path(os.environ.get("TRANSFOGEN_TEST_TEMPLATE") or Path(__file__).resolve().parents[1] / "templates/transfo")
 
@@ -51,7 +51,7 @@ cases:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory) -> Path:
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     root = tmp_path_factory.mktemp("export")
     profile = root / "profil.yaml"
@@ -360,7 +360,7 @@ def test_pdf_export_fetches_nothing_outside_the_kit(kit, tmp_path):
     import http.server
     import threading
 
-    from transfogen.export import kit_fetcher
+    from transfogen.exports.export import kit_fetcher
 
     hits: list[str] = []
 
@@ -425,7 +425,7 @@ def test_an_interrupted_docx_export_leaves_nothing_and_a_rerun_works(kit, tmp_pa
     """Issue 9 item 14: a full disk in the middle of the Word export leaves no partial set."""
     import errno
 
-    from transfogen import export
+    from transfogen.exports import export
 
     real, calls = export._docx_bytes, []
 

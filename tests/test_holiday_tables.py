@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
-from transfogen.french_calendar import _public_holidays, _school_holidays, load_calendar_facts
-from transfogen.profile import departments
+from transfogen.planning.french_calendar import _public_holidays, _school_holidays, load_calendar_facts
+from transfogen.planning.profile import departments
 
 TEN_YEARS = (2026, 2035)
 

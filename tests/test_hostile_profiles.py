@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from transfogen.cli import main
 from transfogen.errors import TransfogenError
-from transfogen.markup import escape_markdown, plain_text, render_inline, render_markdown
-from transfogen.profile import MAX_BYTES, parse_profile
+from transfogen.kit.markup import escape_markdown, plain_text, render_inline, render_markdown
+from transfogen.planning.profile import MAX_BYTES, parse_profile
 
 BASE = """\
 collectivity:
@@ -399,7 +399,7 @@ def test_unreadable_profile_gets_one_line(tmp_path, monkeypatch):
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-        monkeypatch.setattr("transfogen.profile.os.open", refuse)
+        monkeypatch.setattr("transfogen.planning.profile.os.open", refuse)
     assert_clean(*run("calendar", str(path)), f"{path} : lecture impossible (permission refusée)")
 
 
@@ -422,7 +422,7 @@ def test_a_full_disk_during_new_is_one_line_and_leaves_nothing(tmp_path, monkeyp
         (work / "a-moitie.md").write_text("# À moi", encoding="utf-8")
         raise OSError(errno.ENOSPC, "No space left on device", str(work / "b.md"))
 
-    monkeypatch.setattr("transfogen.kit.build_kit", full)
+    monkeypatch.setattr("transfogen.kit.build.build_kit", full)
     path = tmp_path / "profil.yaml"
     path.write_text(profile(), encoding="utf-8")
     target = tmp_path / "sortie" / "kit"
@@ -518,9 +518,9 @@ def random_profiles(draw) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_profiles())
 def test_random_profiles_plan_or_raise_only_transfogen_errors(text):
-    from transfogen import calendar_formats
     from transfogen.api import bundled_template_dir, plan_template
-    from transfogen.template import load_template
+    from transfogen.exports import calendar_formats
+    from transfogen.templating.template import load_template
 
     try:
         loaded = parse_profile(text, "aleatoire.yaml")
@@ -538,7 +538,7 @@ def test_the_update_journal_shows_profile_text_as_written():
     """CHANGEMENTS.md is Markdown that the site and the booklet render: profile values stay text."""
     from datetime import datetime
 
-    from transfogen.update import Move, ProgrammeChanges, UpdatePlan, changelog_entry, profile_changes
+    from transfogen.living.update import Move, ProgrammeChanges, UpdatePlan, changelog_entry, profile_changes
 
     hostile = "![x](http://127.0.0.1:9/p.png) <b>__gras__</b>"
     old = profile()

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from transfogen.api import plan_profile
 from transfogen.cli import main
 from transfogen.errors import OutputExistsError, TemplateError, UnsafeTemplateError
-from transfogen.fr import jours_fr
-from transfogen.kit import cookiecutter_defaults, generate_kit
-from transfogen.markup import escape_markdown
+from transfogen.kit.build import cookiecutter_defaults, generate_kit
+from transfogen.kit.markup import escape_markdown
+from transfogen.planning.fr import jours_fr
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "transfo"
@@ -136,7 +136,7 @@ def test_kit_is_tailored_to_its_collectivity(kits, examples_dir):
             if session.case is not None and session.case <= len(profile.cases):
                 assert profile.cases[session.case - 1].title in sheet
         ambassadors = next(b for b in programme.budgets if b.role == "ambassadeurs")
-        from transfogen.fr import jours
+        from transfogen.planning.fr import jours
 
         assert jours(ambassadors.days) in (kit / "roles/ambassadeurs.md").read_text(encoding="utf-8")
 
@@ -247,10 +247,10 @@ def test_force_keeps_the_previous_kit_aside_and_names_it(tmp_path, examples_dir)
 
 
 def test_a_folder_created_at_the_target_during_the_build_is_never_replaced(tmp_path, examples_dir, monkeypatch):
-    import transfogen.kit
+    import transfogen.kit.build
 
     out = tmp_path / "kit"
-    build = transfogen.kit.build_kit
+    build = transfogen.kit.build.build_kit
 
     def build_while_someone_writes(*args, **kwargs):
         kit = build(*args, **kwargs)
@@ -258,7 +258,7 @@ def test_a_folder_created_at_the_target_during_the_build_is_never_replaced(tmp_p
         (out / "notes.txt").write_text("écrit pendant la génération", encoding="utf-8")
         return kit
 
-    monkeypatch.setattr(transfogen.kit, "build_kit", build_while_someone_writes)
+    monkeypatch.setattr(transfogen.kit.build, "build_kit", build_while_someone_writes)
     with pytest.raises(OutputExistsError, match="a changé pendant la génération"):
         generate_kit(examples_dir / "metz.yaml", out)
     assert _files(out) == {"notes.txt": "écrit pendant la génération".encode()}
@@ -347,14 +347,14 @@ def small_disk(tmp_path):
 def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, small_disk, monkeypatch):
     import errno
 
-    import transfogen.kit
+    import transfogen.kit.build
 
     if small_disk is None:  # no tmpfs here: the disk fills up at the first file of the sessions
 
         def full(path, content):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-        monkeypatch.setattr(transfogen.kit, "_write", full)
+        monkeypatch.setattr(transfogen.kit.build, "_write", full)
     disk = small_disk or tmp_path
     result = CliRunner().invoke(main, ["new", str(examples_dir / "metz.yaml"), "-o", str(disk / "kit")])
     assert result.exit_code == 1
@@ -367,7 +367,7 @@ def test_a_full_disk_gives_one_line_and_leaves_nothing(tmp_path, examples_dir, s
 
 @pytest.mark.parametrize("atomic", [True, False], ids=["renameat2", "without renameat2"])
 def test_the_final_move_never_replaces_a_folder_even_empty(tmp_path, monkeypatch, atomic):
-    from transfogen import files
+    from transfogen.kit import files
 
     if not atomic:
         monkeypatch.setattr(files, "_renameat2", lambda: None)
@@ -457,9 +457,9 @@ def test_plain_cookiecutter_renders_the_template(tmp_path):
 
 @pytest.mark.parametrize("name", ["transfo", "residence"])
 def test_transfogens_renderer_writes_the_same_skeleton_as_cookiecutter(tmp_path, name):
-    from transfogen.kit import _render_with_cookiecutter
-    from transfogen.skeleton import render_skeleton
-    from transfogen.template import load_template
+    from transfogen.kit.build import _render_with_cookiecutter
+    from transfogen.templating.skeleton import render_skeleton
+    from transfogen.templating.template import load_template
 
     template = load_template(REPO / "templates" / name)
     data = json.loads((template.root / "cookiecutter.json").read_text(encoding="utf-8"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from transfogen.api import plan_profile
-from transfogen.fr import jours_fr
-from transfogen.sheets import load_sheet, placeholder_pattern
+from transfogen.kit.sheets import load_sheet, placeholder_pattern
+from transfogen.planning.fr import jours_fr
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from transfogen.markup import find_raw_html, heading_id, headings, render_inline, render_markdown, split_front_matter
+from transfogen.kit.markup import (
+    find_raw_html,
+    heading_id,
+    headings,
+    render_inline,
+    render_markdown,
+    split_front_matter,
+)
 
 
 def test_raw_html_is_escaped_not_executed():

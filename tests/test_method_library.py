@@ -14,7 +14,7 @@ import yaml
 
 from paths import REPO_ROOT, TEMPLATES_DIR
 from transfogen.errors import SheetError
-from transfogen.sheets import check_sheet, parse_sheet
+from transfogen.kit.sheets import check_sheet, parse_sheet
 
 TEMPLATES = sorted(path for path in TEMPLATES_DIR.iterdir() if (path / "methodes").is_dir())
 PATTERNS = sorted(TEMPLATES_DIR.glob("*/seances/**/*.yaml"))

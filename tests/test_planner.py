@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from transfogen.api import bundled_template_dir
-from transfogen.french_calendar import FrenchCalendar, load_calendar_facts
-from transfogen.model import Case, Collectivity, Period, Profile, ProgramSettings
-from transfogen.planner import plan
-from transfogen.rules import load_rules
+from transfogen.planning.french_calendar import FrenchCalendar, load_calendar_facts
+from transfogen.planning.model import Case, Collectivity, Period, Profile, ProgramSettings
+from transfogen.planning.planner import plan
+from transfogen.planning.rules import load_rules
 
 
 @pytest.fixture(scope="module")

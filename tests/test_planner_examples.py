@@ -8,12 +8,12 @@ import pytest
 
 from planner_invariants import check_programme
 from transfogen.api import bundled_examples, bundled_template_dir, plan_template
-from transfogen.french_calendar import load_calendar_facts
-from transfogen.model import Case, Collectivity, Profile, ProgramSettings
-from transfogen.planner import plan
-from transfogen.profile import load_profile
-from transfogen.rules import load_rules
-from transfogen.template import load_template
+from transfogen.planning.french_calendar import load_calendar_facts
+from transfogen.planning.model import Case, Collectivity, Profile, ProgramSettings
+from transfogen.planning.planner import plan
+from transfogen.planning.profile import load_profile
+from transfogen.planning.rules import load_rules
+from transfogen.templating.template import load_template
 
 EXAMPLES = {path.stem: path for path in bundled_examples()}
 PAIRS = [(name, "transfo") for name in EXAMPLES] + [("pays-de-mormal", "residence")]
@@ -130,7 +130,7 @@ def test_new_says_on_stderr_which_cases_do_not_fit(tmp_path):
 
 
 def test_formal_documents_state_the_computed_time_and_no_internal_warning(bake_kit, tmp_path):
-    from transfogen.fr import jours
+    from transfogen.planning.fr import jours
 
     profile = tmp_path / "profil.yaml"
     profile.write_text(

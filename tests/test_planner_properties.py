@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from planner_invariants import check_programme
 from transfogen.api import bundled_template_dir
-from transfogen.french_calendar import FrenchCalendar, load_calendar_facts
-from transfogen.model import KINDS, Case, Collectivity, Period, Profile, ProgramSettings
-from transfogen.planner import plan
-from transfogen.rules import PHASE_IDS, load_rules
+from transfogen.planning.french_calendar import FrenchCalendar, load_calendar_facts
+from transfogen.planning.model import KINDS, Case, Collectivity, Period, Profile, ProgramSettings
+from transfogen.planning.planner import plan
+from transfogen.planning.rules import PHASE_IDS, load_rules
 
 RULES = load_rules(bundled_template_dir())
 RESIDENCE = load_rules(bundled_template_dir("residence"))

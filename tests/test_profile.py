@@ -10,8 +10,8 @@ import pytest
 
 from paths import EXAMPLES_DIR
 from transfogen.errors import ProfileError
-from transfogen.model import KINDS
-from transfogen.profile import (
+from transfogen.planning.model import KINDS
+from transfogen.planning.profile import (
     KIND_LABELS,
     department_name,
     departments,

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from transfogen.cli import main
-from transfogen.kit import generate_kit
-from transfogen.publish import kit_calendar
-from transfogen.update import apply_update, plan_update
+from transfogen.kit.build import generate_kit
+from transfogen.living.publish import kit_calendar
+from transfogen.living.update import apply_update, plan_update
 
 caldav = pytest.importorskip("caldav")
 pytest.importorskip("radicale")
@@ -278,7 +278,7 @@ def test_wrong_credentials_give_one_french_line_and_the_password_is_written_nowh
 
 
 def test_a_server_stopped_half_way_then_a_second_publish_finishes(kit, tmp_path, monkeypatch):
-    from transfogen import publish as publish_module
+    from transfogen.living import publish as publish_module
 
     for kind in ("radicale", "xandikos"):
         folder = tmp_path / kind

@@ -13,8 +13,8 @@ from checkers import AXE_JS, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, require_or_skip,
 from paths import REPO_ROOT
 from test_sheets import METHOD, SESSION
 from transfogen.cli import main
-from transfogen.html import dates_fr, minutes_fr, page, sheet_html
-from transfogen.sheets import parse_sheet
+from transfogen.kit.html import dates_fr, minutes_fr, page, sheet_html
+from transfogen.kit.sheets import parse_sheet
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -12,16 +12,16 @@ from click.testing import CliRunner
 
 from paths import EXAMPLES_DIR, TEMPLATES_DIR
 from transfogen.cli import main
-from transfogen.composer import compose
 from transfogen.errors import TemplateError
-from transfogen.fr import date_fr
-from transfogen.french_calendar import load_calendar_facts
-from transfogen.kit import cookiecutter_defaults, generate_kit
-from transfogen.planner import plan
-from transfogen.profile import load_profile
-from transfogen.rules import load_rules, parse_rules
-from transfogen.template import load_template
-from transfogen.template_check import check_template
+from transfogen.kit.build import cookiecutter_defaults, generate_kit
+from transfogen.kit.composer import compose
+from transfogen.planning.fr import date_fr
+from transfogen.planning.french_calendar import load_calendar_facts
+from transfogen.planning.planner import plan
+from transfogen.planning.profile import load_profile
+from transfogen.planning.rules import load_rules, parse_rules
+from transfogen.templating.template import load_template
+from transfogen.templating.template_check import check_template
 
 RESIDENCE = TEMPLATES_DIR / "residence"
 TRANSFO = TEMPLATES_DIR / "transfo"

@@ -9,7 +9,7 @@ import yaml
 
 from transfogen.api import bundled_template_dir
 from transfogen.errors import TemplateError
-from transfogen.rules import PHASE_IDS, load_rules, parse_rules
+from transfogen.planning.rules import PHASE_IDS, load_rules, parse_rules
 
 PATH = "templates/transfo/programme.yaml"
 

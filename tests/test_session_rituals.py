@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from transfogen.api import plan_profile
-from transfogen.composer import compose_programme
 from transfogen.errors import ProfileError
-from transfogen.profile import parse_profile
-from transfogen.template import load_template
+from transfogen.kit.composer import compose_programme
+from transfogen.planning.profile import parse_profile
+from transfogen.templating.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSFO = load_template(ROOT / "templates" / "transfo")
@@ -185,7 +185,7 @@ team: {residents: 2, ambassadors: 10}
 
 
 def test_a_small_multi_site_intercommunality_gets_its_own_words(tmp_path):
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     profile = tmp_path / "val.yaml"
     profile.write_text(SMALL, encoding="utf-8")

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from transfogen.errors import SheetError
-from transfogen.sheets import check_sheet, load_sheet, parse_sheet
+from transfogen.kit.sheets import check_sheet, load_sheet, parse_sheet
 
 # A complete, valid method sheet. Line numbers below refer to this text: line 1 is the opening
 # "---", `family` is on line 5, `steps` on line 18, `vigilance` on line 27, the body starts on line 35.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from transfogen.html import stylesheet
-from transfogen.site import SECTIONS
+from transfogen.kit.html import stylesheet
+from transfogen.kit.site import SECTIONS
 
 REPO = Path(__file__).resolve().parents[1]
 # Where each kind of page belongs in the navigation (the section marked aria-current="page").
@@ -69,7 +69,7 @@ class _Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory) -> Path:
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     return Path(generate_kit(REPO / "examples" / "strasbourg.yaml", tmp_path_factory.mktemp("site") / "kit"))
 

@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from paths import EXAMPLES_DIR
-from transfogen import sandbox
 from transfogen.cli import main
 from transfogen.errors import RenderLimitError, TemplateError, UnsafeTemplateError
-from transfogen.kit import generate_kit
-from transfogen.skeleton import render_skeleton
+from transfogen.kit.build import generate_kit
+from transfogen.templating import sandbox
+from transfogen.templating.skeleton import render_skeleton
 from trees import SKELETON, TEMPLATE, build_file_tree, key_line, kit_template, skeleton_tree
 
 PROFILE = EXAMPLES_DIR / "metz.yaml"
@@ -365,7 +365,7 @@ def test_two_skeleton_files_rendering_to_one_path_are_refused_before_writing(tmp
 def test_the_non_trusted_path_never_imports_cookiecutter(tmp_path):
     template = kit_template(tmp_path / "gabarit")
     code = (
-        "import sys\nfrom transfogen.kit import generate_kit\n"
+        "import sys\nfrom transfogen.kit.build import generate_kit\n"
         f"generate_kit({str(PROFILE)!r}, {str(tmp_path / 'kit')!r}, template_dir={str(template)!r})\n"
         "assert not [m for m in sys.modules if m.startswith('cookiecutter')], 'cookiecutter importé'\n"
     )
@@ -421,7 +421,7 @@ def test_a_zip_bomb_is_refused_from_its_headers(tmp_path):
 
 
 def test_archive_size_and_file_count_limits_name_the_limit(tmp_path, monkeypatch):
-    from transfogen import template_source
+    from transfogen.templating import template_source
 
     archive = _zip(tmp_path)
     monkeypatch.setattr(template_source, "ZIP_LIMITS", template_source.ZipLimits(unpacked_bytes=100_000))

@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from transfogen.cli import main
-from transfogen.markup import split_front_matter
-from transfogen.sheets import METHOD_FIELDS, check_sheet, schema
+from transfogen.kit.markup import split_front_matter
+from transfogen.kit.sheets import METHOD_FIELDS, check_sheet, schema
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "templates" / "transfo"

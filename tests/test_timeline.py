@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from paths import EXAMPLES_DIR, TEMPLATES_DIR
-from transfogen.timeline import timeline_html, timeline_svg, timeline_table
+from transfogen.kit.timeline import timeline_html, timeline_svg, timeline_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -19,8 +19,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 def _context(tmp_path: Path, example: str = "strasbourg", **changes) -> dict:
     """The `kit` context of an example profile, with dotted-key changes applied to the profile."""
     from transfogen.api import plan_template
-    from transfogen.kit import kit_context, load_template
-    from transfogen.profile import load_profile
+    from transfogen.kit.build import kit_context, load_template
+    from transfogen.planning.profile import load_profile
 
     data = yaml.safe_load((EXAMPLES_DIR / f"{example}.yaml").read_text(encoding="utf-8"))
     for dotted, value in changes.items():
@@ -172,7 +172,7 @@ def test_the_frise_loads_nothing_from_outside(strasbourg):
 
 
 def test_a_ritual_kind_keeps_its_shape_whatever_the_other_kinds(strasbourg):
-    from transfogen.timeline import _shapes
+    from transfogen.kit.timeline import _shapes
 
     fewer = dict(strasbourg, events=[e for e in strasbourg["events"] if e["kind"] != "inter-collectivites"])
     assert _shapes(fewer)["restitution"] == _shapes(strasbourg)["restitution"]

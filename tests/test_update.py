@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from test_calendar_formats import sample_programme
-from transfogen import calendar_formats as cf
 from transfogen.cli import main
 from transfogen.errors import TemplateError, TransfogenError
-from transfogen.kit import generate_kit
-from transfogen.snapshot import RENDER_FILE, read_render
-from transfogen.update import apply_update, merge_file, plan_update, recover
+from transfogen.exports import calendar_formats as cf
+from transfogen.kit.build import generate_kit
+from transfogen.kit.snapshot import RENDER_FILE, read_render
+from transfogen.living.update import apply_update, merge_file, plan_update, recover
 
 pytestmark = pytest.mark.slow
 
@@ -232,7 +232,7 @@ def test_an_update_that_fails_at_any_point_leaves_the_kit_as_it_was(blackout_pla
 
 
 def test_an_update_killed_half_way_is_undone_by_the_next_one(blackout_plan, tmp_path, monkeypatch):
-    from transfogen import update as update_module
+    from transfogen.living import update as update_module
 
     folder, plan = blackout_plan
     copy = tmp_path / "kit"
@@ -262,7 +262,7 @@ def test_an_update_killed_half_way_is_undone_by_the_next_one(blackout_plan, tmp_
 def test_a_failing_render_or_staging_leaves_the_kit_as_it_was(kit, blackout_profile, blackout_plan, monkeypatch):
     from pathlib import Path as RealPath
 
-    from transfogen import kit as kit_module
+    from transfogen.kit import build as kit_module
 
     before = tree(kit)
 
@@ -370,7 +370,7 @@ def test_a_newer_template_updates_the_kit_with_the_same_profile(kit, repo_root, 
 
 
 def test_the_change_log_puts_the_newest_entry_first_and_keeps_the_users_notes():
-    from transfogen.update import with_entry
+    from transfogen.living.update import with_entry
 
     first = with_entry(None, "## Mise à jour du lundi 1er février 2027\n\nUn.\n")
     noted = first.replace(b"## Mise", b"Nos remarques restent ici.\n\n## Mise")

@@ -23,8 +23,8 @@ _EXPORTS = {
     "plan": "transfogen.api",
     "generate": "transfogen.api",
     "check": "transfogen.api",
-    "load_profile": "transfogen.profile",
-    "load_template": "transfogen.template",
+    "load_profile": "transfogen.planning.profile",
+    "load_template": "transfogen.templating.template",
     "TransfogenError": "transfogen.errors",
 }
 

@@ -47,7 +47,7 @@ def bake_kit(tmp_path: Path) -> Callable[..., BakeResult]:
     Without `template`, the bundled « transfo » template; without `profile`, its example profile.
     """
     from transfogen.api import bundled_template_dir, template_example
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     counter = iter(range(1_000_000))
 

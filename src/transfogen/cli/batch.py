@@ -70,10 +70,10 @@ def batch(
     """
     from pathlib import Path
 
-    from transfogen import batch as runner
     from transfogen.errors import TransfogenError
-    from transfogen.files import write_file
-    from transfogen.template_source import open_template, resolve_template
+    from transfogen.kit.files import write_file
+    from transfogen.network import batch as runner
+    from transfogen.templating.template_source import open_template, resolve_template
 
     territory = [
         name for name, value in (("--departement", departement), ("--region", region), ("--epci", epci)) if value
@@ -98,7 +98,7 @@ def batch(
                 f"{base} : lecture impossible ({getattr(error, 'strerror', None) or error})"
             ) from None
     else:
-        from transfogen.directory import default_start
+        from transfogen.network.directory import default_start
 
         base_text = f"program:\n  start: {default_start(date.today()).isoformat()}\n"
     base_node = runner.base_profile(base_text, base or "profil de base")
@@ -130,8 +130,8 @@ def batch(
 
 def _territory(departement: str | None, region: str | None, epci: str | None, kind: str | None) -> list:
     """The collectivities of the official list a territory option names."""
-    from transfogen.directory import directory
     from transfogen.errors import TransfogenError
+    from transfogen.network.directory import directory
 
     listing = directory()
     if epci:

@@ -46,13 +46,13 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     """
     from pathlib import Path
 
-    from transfogen import calendar_formats
     from transfogen.api import plan_template
-    from transfogen.files import write_file
-    from transfogen.profile import load_profile
-    from transfogen.resources import profile_path
-    from transfogen.template import load_template
-    from transfogen.template_source import open_template, resolve_template
+    from transfogen.exports import calendar_formats
+    from transfogen.kit.files import write_file
+    from transfogen.planning.profile import load_profile
+    from transfogen.templating.resources import profile_path
+    from transfogen.templating.template import load_template
+    from transfogen.templating.template_source import open_template, resolve_template
 
     loaded = load_profile(profile_path(profile))
     for warning in loaded.warnings:

@@ -20,8 +20,8 @@ def examples(name: str | None) -> None:
       transfogen examples
       transfogen examples paris > mon-profil.yaml
     """
-    from transfogen.resources import examples as bundled
-    from transfogen.resources import require_example
+    from transfogen.templating.resources import examples as bundled
+    from transfogen.templating.resources import require_example
 
     if name is not None:
         click.echo(require_example(name).read_text(encoding="utf-8"), nl=False)

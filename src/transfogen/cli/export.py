@@ -54,7 +54,7 @@ def export(kit: str, fmt: str, sheet: str | None, output: str | None, force: boo
     """
     from pathlib import Path
 
-    from transfogen.export import check_kit, export_docx, export_pdf, sheet_in_kit
+    from transfogen.exports.export import check_kit, export_docx, export_pdf, sheet_in_kit
 
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:

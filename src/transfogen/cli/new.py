@@ -47,14 +47,14 @@ def ask_yes_no(text: str, default: bool) -> bool:
 
 
 def _days_text(days: list[str] | tuple[int, ...]) -> str:
-    from transfogen.model import WEEKDAYS
+    from transfogen.planning.model import WEEKDAYS
 
     indexes = [WEEKDAYS.index(day) if isinstance(day, str) else day for day in days]
     return ", ".join(DAY_NAMES[index] for index in indexes)
 
 
 def _days(answer: str) -> list[str]:
-    from transfogen.model import WEEKDAYS
+    from transfogen.planning.model import WEEKDAYS
 
     names = [part.strip().lower()[:3] for part in answer.replace(";", ",").split(",") if part.strip()]
     unknown = [name for name in names if name not in DAY_NAMES]
@@ -111,7 +111,7 @@ class Wizard:
         Keys not asked yet are missing, and the reader reports them; questions come in the order the
         reader reads, so a problem that belongs to an earlier answer cannot hide the current one."""
         from transfogen.errors import ProfileError
-        from transfogen.profile import parse_profile
+        from transfogen.planning.profile import parse_profile
 
         try:
             parse_profile(self.text(), "réponses")
@@ -148,8 +148,8 @@ class Wizard:
 
 def ask_profile(wizard: Wizard) -> None:
     """Ask the profile's questions one by one, in the order of the profile file."""
-    from transfogen.model import KINDS, ProgramSettings, Team
-    from transfogen.profile import KIND_LABELS, slugify
+    from transfogen.planning.model import KINDS, ProgramSettings, Team
+    from transfogen.planning.profile import KIND_LABELS, slugify
 
     click.echo("Décrivez votre collectivité ; Entrée garde la valeur proposée entre crochets.", err=True)
     wizard.ask("collectivity.name", "Nom de la collectivité", str.strip, wizard.proposed("collectivity.name"))
@@ -229,7 +229,7 @@ def answers_file(target: Path) -> Path:
 
 
 def save_answers(wizard: Wizard, target: Path) -> Path:
-    from transfogen.files import write_file
+    from transfogen.kit.files import write_file
 
     path = answers_file(target)
     header = "# Profil saisi avec « transfogen new » ; modifiez-le puis relancez la commande.\n"
@@ -274,10 +274,10 @@ def new(
     from pathlib import Path
 
     from transfogen.errors import TransfogenError
-    from transfogen.kit import generate_kit
-    from transfogen.profile import load_profile
-    from transfogen.resources import profile_path
-    from transfogen.template_source import resolve_template
+    from transfogen.kit.build import generate_kit
+    from transfogen.planning.profile import load_profile
+    from transfogen.templating.resources import profile_path
+    from transfogen.templating.template_source import resolve_template
 
     template_dir = resolve_template(template)  # before any question: a wrong name fails at once
     if profile is not None:
@@ -329,7 +329,7 @@ def _print_warnings(kit: Path) -> None:
     """The planner's warnings (cases that do not fit, time beyond the lettre de mission…), on stderr."""
     import json
 
-    from transfogen.files import CONTEXT_FILE, STATE_DIR
+    from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
 
     context = json.loads((kit / STATE_DIR / CONTEXT_FILE).read_text(encoding="utf-8"))
     for warning in context.get("warnings") or []:
@@ -337,7 +337,7 @@ def _print_warnings(kit: Path) -> None:
 
 
 def _slug(wizard: Wizard) -> str:
-    from transfogen.profile import slugify
+    from transfogen.planning.profile import slugify
 
     return slugify(str(wizard.answers.get("collectivity", {}).get("name") or "collectivite"))
 
@@ -346,7 +346,7 @@ def _starting_profile(name_or_path: str) -> dict:
     import yaml
 
     from transfogen.errors import ProfileError
-    from transfogen.resources import profile_path
+    from transfogen.templating.resources import profile_path
 
     path = profile_path(name_or_path)
     try:

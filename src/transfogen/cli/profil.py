@@ -37,9 +37,9 @@ def profil(collectivite: str, output: str | None, force: bool, start) -> None:
     """
     from pathlib import Path
 
-    from transfogen.directory import check_served, default_start, directory, starter_profile
     from transfogen.errors import TransfogenError
-    from transfogen.files import write_file
+    from transfogen.kit.files import write_file
+    from transfogen.network.directory import check_served, default_start, directory, starter_profile
 
     listing = directory()
     found = listing.find(collectivite)

@@ -35,7 +35,7 @@ def publish(kit: str, url: str, user: str | None, dry_run: bool) -> None:
     from pathlib import Path
 
     from transfogen.errors import TransfogenError
-    from transfogen.publish import publish as run
+    from transfogen.living.publish import publish as run
 
     password = None
     if user:

@@ -24,11 +24,11 @@ def render(sheet: str, output: str | None, force: bool) -> None:
     """
     from pathlib import Path
 
-    from transfogen.files import write_file
-    from transfogen.html import page, sheet_html, stylesheet
-    from transfogen.markup import render_markdown
-    from transfogen.sheets import load_sheet
-    from transfogen.site import title_and_body
+    from transfogen.kit.files import write_file
+    from transfogen.kit.html import page, sheet_html, stylesheet
+    from transfogen.kit.markup import render_markdown
+    from transfogen.kit.sheets import load_sheet
+    from transfogen.kit.site import title_and_body
 
     source = Path(sheet)
     try:

@@ -38,7 +38,7 @@ def status(kit: str, day: str | None, fmt: str) -> None:
     """
     from pathlib import Path
 
-    from transfogen.status import read_week, to_json, to_text
+    from transfogen.living.status import read_week, to_json, to_text
 
     week = read_week(Path(kit), _parse_date(day))
     click.echo(to_json(week) if fmt == "json" else to_text(week), nl=False)

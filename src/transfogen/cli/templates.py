@@ -31,7 +31,7 @@ def list_templates() -> None:
     Exemple :
       transfogen templates list
     """
-    from transfogen.template_source import available_templates
+    from transfogen.templating.template_source import available_templates
 
     for folder, manifest in available_templates():
         name = manifest.get("name", folder.name)
@@ -68,9 +68,9 @@ def check(template: str, examples: tuple[str, ...], trust: bool) -> None:
     """
     from pathlib import Path
 
-    from transfogen.resources import bundled_examples, profile_path
-    from transfogen.template_check import check_template
-    from transfogen.template_source import resolve_template
+    from transfogen.templating.resources import bundled_examples, profile_path
+    from transfogen.templating.template_check import check_template
+    from transfogen.templating.template_source import resolve_template
 
     root = Path(resolve_template(template) or template)
     if not root.is_dir():
@@ -104,7 +104,7 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
     from importlib import resources
     from pathlib import Path
 
-    from transfogen.sheets import ID_PATTERN, schema
+    from transfogen.kit.sheets import ID_PATTERN, schema
 
     if not ID_PATTERN.match(sheet_id):
         raise TransfogenError(

@@ -26,7 +26,7 @@ def update_moment() -> datetime | None:
 
 
 def report(plan, dry_run: bool) -> list[str]:
-    from transfogen.update import days_fr, span_fr
+    from transfogen.living.update import days_fr, span_fr
 
     c = plan.changes
     lines = []
@@ -79,8 +79,8 @@ def update(kit: str, profile: str | None, template: str | None, dry_run: bool, t
     """
     from pathlib import Path
 
-    from transfogen.template_source import resolve_template
-    from transfogen.update import apply_update, plan_update, recover
+    from transfogen.living.update import apply_update, plan_update, recover
+    from transfogen.templating.template_source import resolve_template
 
     moment = update_moment()
     template_dir = resolve_template(template) if template is not None else None

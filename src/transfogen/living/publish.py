@@ -63,9 +63,9 @@ def kit_calendar(kit: Path) -> tuple[str, str, dict[str, Any]]:
     """The programme's UID prefix, its calendar's name and its events (UID → VEVENT), from the kit's last render."""
     from icalendar import Calendar
 
-    from transfogen.calendar_formats import uid_prefix
-    from transfogen.export import check_kit
-    from transfogen.snapshot import read_render
+    from transfogen.exports.calendar_formats import uid_prefix
+    from transfogen.exports.export import check_kit
+    from transfogen.kit.snapshot import read_render
 
     check_kit(kit)
     ics = read_render(kit).get("calendrier/calendrier.ics")

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from transfogen.errors import TemplateError
-from transfogen.model import KINDS, Election, Period
+from transfogen.planning.model import KINDS, Election, Period
 
 
 @dataclass(frozen=True)

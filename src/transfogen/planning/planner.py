@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from transfogen.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, nombre_fr
-from transfogen.french_calendar import CalendarFacts, FrenchCalendar
-from transfogen.model import (
+from transfogen.planning.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, nombre_fr
+from transfogen.planning.french_calendar import CalendarFacts, FrenchCalendar
+from transfogen.planning.model import (
     BudgetCycle,
     Deadline,
     Election,
@@ -27,7 +27,7 @@ from transfogen.model import (
     Session,
     SkippedMonth,
 )
-from transfogen.rules import BudgetRule, ProgrammeRules, Rhythm
+from transfogen.planning.rules import BudgetRule, ProgrammeRules, Rhythm
 
 ORDINALS = ("1er", "2e", "3e", "4e", "dernier")
 

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from transfogen.errors import TemplateError
-from transfogen.rules import ProgrammeRules
+from transfogen.planning.rules import ProgrammeRules
 
 if TYPE_CHECKING:
-    from transfogen.sheets import Sheet
+    from transfogen.kit.sheets import Sheet
 
 MANIFEST = "transfogen.yaml"
 BLOCK_MINUTES = 180
@@ -99,7 +99,7 @@ class Template:
     @cached_property
     def methods(self) -> dict[str, Sheet]:
         """Method sheets by id, validated against the sheet schema as they are read."""
-        from transfogen.sheets import load_sheet
+        from transfogen.kit.sheets import load_sheet
 
         methods = {}
         for path in sorted((self.root / "methodes").glob("*.md")):
@@ -244,8 +244,8 @@ def _day_frame(path: Path) -> DayFrame:
 
 def load_template(root: str | Path) -> Template:
     """Read a template folder's manifest and programme rules (sheets are read when first needed)."""
-    from transfogen.rules import load_rules
-    from transfogen.sheets import schema
+    from transfogen.kit.sheets import schema
+    from transfogen.planning.rules import load_rules
 
     root = Path(root)
     manifest = _read_yaml(root / MANIFEST)

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from transfogen.errors import TransfogenError
-from transfogen.files import CONTEXT_FILE, STATE_DIR
-from transfogen.fr import date_fr, jours_fr
-from transfogen.markup import escape_markdown
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
+from transfogen.kit.markup import escape_markdown
+from transfogen.planning.fr import date_fr, jours_fr
 
 CHANGELOG = "CHANGEMENTS.md"
 JOURNAL_DIR = "maj-en-cours"
@@ -136,7 +136,7 @@ def _days_span(start: str, end: str) -> str:
 
 def compare_programmes(old: dict, new: dict) -> ProgrammeChanges:
     """Sessions and rituals of two kit contexts (`.transfogen/contexte.json`), matched by identity."""
-    from transfogen.calendar_formats import event_keys, session_keys
+    from transfogen.exports.calendar_formats import event_keys, session_keys
 
     changes = ProgrammeChanges()
     old_sessions = dict(zip(session_keys(old["sessions"]), old["sessions"], strict=True))
@@ -278,13 +278,13 @@ def plan_update(
 ) -> UpdatePlan:
     """Everything an update would do, computed without writing anything in the kit."""
     from transfogen.api import plan_template
-    from transfogen.calendar_formats import CalendarHistory
-    from transfogen.export import check_kit
-    from transfogen.kit import build_kit
-    from transfogen.profile import parse_profile
-    from transfogen.snapshot import kit_files, read_render
-    from transfogen.template import load_template
-    from transfogen.template_source import open_template, resolve_template
+    from transfogen.exports.calendar_formats import CalendarHistory
+    from transfogen.exports.export import check_kit
+    from transfogen.kit.build import build_kit
+    from transfogen.kit.snapshot import kit_files, read_render
+    from transfogen.planning.profile import parse_profile
+    from transfogen.templating.template import load_template
+    from transfogen.templating.template_source import open_template, resolve_template
 
     kit = Path(kit)
     check_kit(kit)

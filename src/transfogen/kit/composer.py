@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from transfogen.errors import TemplateError
-from transfogen.fr import heure
-from transfogen.model import Programme, Session
-from transfogen.template import SessionPattern, Template
+from transfogen.planning.fr import heure
+from transfogen.planning.model import Programme, Session
+from transfogen.templating.template import SessionPattern, Template
 
 # Without an order in journee.yaml: the restitution comes first, then the committee decides on it, and
 # the programme's closing event keeps the very last block.

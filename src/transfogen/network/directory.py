@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from importlib import resources
 
 from transfogen.errors import TransfogenError
-from transfogen.profile import slugify
+from transfogen.planning.profile import slugify
 
 # EPCI legal types, as the source spells them, and the profile kind each one maps to.
 _EPCI_KINDS = {"CC": "intercommunalite", "CA": "intercommunalite", "CU": "intercommunalite"}
@@ -300,7 +300,7 @@ def default_start(today: date) -> date:
 
 def starter_values(entry: Collectivity) -> dict[str, str | int]:
     """The profile keys the official list fills in, in dotted form (as `transfogen batch` columns)."""
-    from transfogen.profile import departments
+    from transfogen.planning.profile import departments
 
     check_served(entry)
     residents, ambassadors = suggested_team(entry.population)

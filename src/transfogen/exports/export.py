@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from transfogen.sheets import Sheet
+    from transfogen.kit.sheets import Sheet
 
 from transfogen.errors import TransfogenError
-from transfogen.files import CONTEXT_FILE, STATE_DIR, refuse_existing, write_file
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR, refuse_existing, write_file
 
 DOCX_FOLDERS = ("seances", "methodes", "roles", "documents")  # what gets one .docx each
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
@@ -87,7 +87,7 @@ def check_kit(kit: Path) -> None:
 def kit_info(kit: Path) -> KitInfo:
     import json
 
-    from transfogen.profile import load_profile
+    from transfogen.planning.profile import load_profile
 
     check_kit(kit)
     profile = load_profile(kit / STATE_DIR / "profil.yaml")
@@ -120,8 +120,8 @@ def kit_info(kit: Path) -> KitInfo:
 
 
 def _load(kit: Path, rel: str) -> Chapter:
-    from transfogen.markup import plain_text
-    from transfogen.sheets import load_sheet
+    from transfogen.kit.markup import plain_text
+    from transfogen.kit.sheets import load_sheet
 
     path = kit / rel
     try:
@@ -141,7 +141,7 @@ def _load(kit: Path, rel: str) -> Chapter:
 
 def chapters(kit: Path) -> list[Chapter]:
     """Every Markdown file of the kit, in the site's section order (home, programme, …, glossary)."""
-    from transfogen.site import SECTIONS, SITE_DIR
+    from transfogen.kit.site import SECTIONS, SITE_DIR
 
     every = sorted(
         p.relative_to(kit).as_posix()
@@ -267,8 +267,8 @@ def print_stylesheet() -> str:
 
 def booklet_html(info: KitInfo, parts: list[Chapter], cover: bool) -> str:
     """The print document: optional cover and contents, then one <article> per chapter."""
-    from transfogen.html import dates_fr, sheet_html, stylesheet
-    from transfogen.markup import render_markdown
+    from transfogen.kit.html import dates_fr, sheet_html, stylesheet
+    from transfogen.kit.markup import render_markdown
 
     anchors = {chapter.rel: chapter.anchor for chapter in parts}
     body = []
@@ -281,7 +281,7 @@ def booklet_html(info: KitInfo, parts: list[Chapter], cover: bool) -> str:
     for chapter in parts:
         inner = sheet_html(chapter.sheet) if chapter.sheet is not None else render_markdown(chapter.markdown)
         if chapter.rel == "programme.md" and info.context:
-            from transfogen.site import with_timeline
+            from transfogen.kit.site import with_timeline
 
             inner = with_timeline(inner, info.context)  # the frise, as on the site's programme page
         inner = _local_links(inner, chapter, anchors)
@@ -331,7 +331,7 @@ def _cover(info: KitInfo, dates_fr) -> str:
 
 
 def _contents(parts: list[Chapter]) -> str:
-    from transfogen.site import INDEX_TITLES
+    from transfogen.kit.site import INDEX_TITLES
 
     items, folder = [], None
     for chapter in parts:
@@ -513,11 +513,11 @@ class _DocxWriter:
             paragraph._p.get_or_add_pPr().style = self.style_ids[style]
         return paragraph
 
-    # Structured front matter, in the same order as the HTML page (transfogen.html.sheet_html).
+    # Structured front matter, in the same order as the HTML page (transfogen.kit.html.sheet_html).
 
     def method_facts(self, meta: dict) -> None:
-        from transfogen.html import minutes_fr
-        from transfogen.sheets import schema
+        from transfogen.kit.html import minutes_fr
+        from transfogen.kit.sheets import schema
 
         names = schema()
 
@@ -564,8 +564,8 @@ class _DocxWriter:
         self.inline_paragraph(meta["source"])
 
     def session_facts(self, meta: dict) -> None:
-        from transfogen.html import session_facts
-        from transfogen.markup import escape_markdown
+        from transfogen.kit.html import session_facts
+        from transfogen.kit.markup import escape_markdown
 
         # The facts are plain text (the place is the profile's site or name): nothing in them is markup.
         self.facts_table(
@@ -675,7 +675,7 @@ class _DocxWriter:
     # Markdown blocks.
 
     def markdown(self, text: str) -> None:
-        from transfogen.markup import parse_markdown
+        from transfogen.kit.markup import parse_markdown
 
         tokens = parse_markdown(text)
         lists: list[tuple[str, int | None]] = []  # (style, numbering id) of each open list
@@ -767,7 +767,7 @@ def _number(paragraph, numbering: int) -> None:
 
 
 def _inline_children(markdown: str) -> list:
-    from transfogen.markup import parse_inline
+    from transfogen.kit.markup import parse_inline
 
     tokens = parse_inline(markdown)
     return tokens[0].children or [] if tokens else []

@@ -125,7 +125,7 @@ def _with_downloads(body: str, source: Path, page: str, kit: Path) -> str:
 
 def with_timeline(body: str, context: dict) -> str:
     """The frise goes before the page's first section (Markdown cannot carry it: raw HTML is off)."""
-    from transfogen.timeline import timeline_html
+    from transfogen.kit.timeline import timeline_html
 
     block = (
         '<section aria-labelledby="frise">\n<h2 id="frise">La frise du programme</h2>\n'
@@ -138,7 +138,7 @@ def with_timeline(body: str, context: dict) -> str:
 
 def title_and_body(text: str, fallback: str) -> tuple[str, str]:
     """A plain Markdown page's title (its first level-1 heading, else `fallback`) and the rest of its text."""
-    from transfogen.markup import plain_text
+    from transfogen.kit.markup import plain_text
 
     match = _FIRST_H1.match(text)
     if match:  # the title as readers see it: a collectivity name's Markdown escapes resolved
@@ -153,9 +153,9 @@ def _relative(target: str, page: str) -> str:
 def build_site(kit: Path, context: dict) -> None:
     from html import escape
 
-    from transfogen.html import page, sheet_html, stylesheet
-    from transfogen.markup import render_markdown
-    from transfogen.sheets import parse_sheet
+    from transfogen.kit.html import page, sheet_html, stylesheet
+    from transfogen.kit.markup import render_markdown
+    from transfogen.kit.sheets import parse_sheet
 
     site = kit / SITE_DIR
     site.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from transfogen.errors import ProfileError, TransfogenError
-from transfogen.profile import SECTIONS, slugify
+from transfogen.planning.profile import SECTIONS, slugify
 
 REPORT = "rapport.csv"
 REPORT_HEADER = ("ligne", "dossier", "statut", "seances", "alertes", "erreur")
@@ -133,8 +133,8 @@ def column_problem(key: str) -> str | None:
 
 
 def rows_from_collectivities(entries: Iterable[Any]) -> list[Row]:
-    """One row per collectivity of the official list (`transfogen.directory.Collectivity`)."""
-    from transfogen.directory import starter_values
+    """One row per collectivity of the official list (`transfogen.network.directory.Collectivity`)."""
+    from transfogen.network.directory import starter_values
 
     rows = []
     for number, entry in enumerate(entries, 2):
@@ -262,8 +262,8 @@ class PreparedTemplate:
     """A template with its rules and the calendar facts, loaded once for every kit of a run."""
 
     def __init__(self, root: Path, trust: bool = False):
-        from transfogen.french_calendar import load_calendar_facts
-        from transfogen.template import load_template
+        from transfogen.planning.french_calendar import load_calendar_facts
+        from transfogen.templating.template import load_template
 
         self.root, self.trust = root, trust
         self.template = load_template(root)
@@ -272,9 +272,9 @@ class PreparedTemplate:
     def build(self, text: str, label: str, work: Path, *, site: bool) -> tuple[Path, Any]:
         """Build the kit of a profile text inside `work`; return its folder and the programme."""
         from transfogen.api import plan_template
-        from transfogen.directory import check_department_served
-        from transfogen.kit import build_kit
-        from transfogen.profile import parse_profile
+        from transfogen.kit.build import build_kit
+        from transfogen.network.directory import check_department_served
+        from transfogen.planning.profile import parse_profile
 
         profile = parse_profile(text, label)
         check_department_served(profile.collectivity.department)
@@ -342,7 +342,7 @@ def make_kit(job: Job) -> Outcome:
 
 def _generated(path: Path, folder: str) -> bool:
     """A kit folder, or a zip holding one under `folder`: what a batch made and may make again."""
-    from transfogen.files import STATE_DIR, is_kit
+    from transfogen.kit.files import STATE_DIR, is_kit
 
     if path.is_dir() and not path.is_symlink():
         return is_kit(path)
@@ -369,7 +369,7 @@ def write_zip(kit: Path, path: Path, folder: str) -> None:
 
 def plan_jobs(base: Node, rows: list[Row], settings: Settings) -> tuple[list[Job], list[Outcome]]:
     """The kits to make, and the rows already done in an earlier run (skipped unless --force)."""
-    from transfogen.directory import unserved_department
+    from transfogen.network.directory import unserved_department
 
     jobs, skipped = [], []
     previous = read_report(settings.out / REPORT)
@@ -436,7 +436,7 @@ def read_report(path: Path) -> dict[str, Outcome]:
 
 def report_bytes(outcomes: Iterable[Outcome]) -> bytes:
     """The report: one row per input row, in the list's order (UTF-8 BOM, `;`, CRLF, like calendrier.csv)."""
-    from transfogen.calendar_formats import _cell
+    from transfogen.exports.calendar_formats import _cell
 
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

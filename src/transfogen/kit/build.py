@@ -18,18 +18,18 @@ from typing import Any
 import yaml
 
 from transfogen import __version__
-from transfogen.context import Labels, build_context, markdown_context, session_file
-from transfogen.documents import documents_context
 from transfogen.errors import TemplateError, TransfogenError, UnsafeTemplateError
-from transfogen.files import CONTEXT_FILE, STATE_DIR
-from transfogen.model import Profile, Programme
-from transfogen.template import Template, load_template
+from transfogen.kit.context import Labels, build_context, markdown_context, session_file
+from transfogen.kit.documents import documents_context
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
+from transfogen.planning.model import Profile, Programme
+from transfogen.templating.template import Template, load_template
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # the C emitter: same text, several times faster
 
 
 def _labels(template: Template, department: str) -> Labels:
-    from transfogen.profile import KIND_LABELS, department_name
+    from transfogen.planning.profile import KIND_LABELS, department_name
 
     rules = template.rules
     return Labels(
@@ -50,8 +50,8 @@ def _render_skeleton(template: Template, context: dict, work: Path, trust: bool)
     transfogen's own sandboxed renderer does it (skeleton.py); cookiecutter runs only a template the
     user trusts that has code to run (hooks, extensions, nested templates), as it always did.
     """
-    from transfogen.skeleton import plan_skeleton, write_skeleton
-    from transfogen.template_source import code_in_template
+    from transfogen.templating.skeleton import plan_skeleton, write_skeleton
+    from transfogen.templating.template_source import code_in_template
 
     # The slug is made of [a-z0-9-] only; everything else travels in the private `_kit`.
     data = {"slug": context["collectivity"]["slug"], "_kit": context}
@@ -69,8 +69,8 @@ def _render_with_cookiecutter(template: Template, data: dict, work: Path, kit: P
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
 
-    from transfogen.sandbox import sandboxed_cookiecutter
-    from transfogen.skeleton import plan_skeleton
+    from transfogen.templating.sandbox import sandboxed_cookiecutter
+    from transfogen.templating.skeleton import plan_skeleton
 
     try:
         plan_skeleton(template.root, data)  # the names it will write stay inside the kit
@@ -112,7 +112,7 @@ def _render_with_cookiecutter(template: Template, data: dict, work: Path, kit: P
 
 def _skeleton_error(template: Template, error: Exception) -> TemplateError:
     """The error cookiecutter met in a skeleton file, placed at its file and line."""
-    from transfogen.sandbox import error_line
+    from transfogen.templating.sandbox import error_line
 
     # cookiecutter wraps an error met in a file as "Unable to create file '<path in the skeleton>'".
     wrapped = re.fullmatch(r"Unable to create file '(.+)'", str(getattr(error, "message", "")))
@@ -135,10 +135,10 @@ def _write(path: Path, content: str | bytes) -> None:
 
 def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
     """Render what cookiecutter cannot: one file per role, per method and per session."""
-    from transfogen.composer import compose_programme
-    from transfogen.method_document import method_markdown
-    from transfogen.sandbox import item_environment, render_file
-    from transfogen.sheets import parse_sheet
+    from transfogen.kit.composer import compose_programme
+    from transfogen.kit.method_document import method_markdown
+    from transfogen.kit.sheets import parse_sheet
+    from transfogen.templating.sandbox import item_environment, render_file
 
     env = item_environment(template.root)
 
@@ -225,7 +225,7 @@ def _level(template: Template, level: str) -> dict:
 
 
 def _write_calendar(programme: Programme, template: Template, kit: Path, history: Any = None) -> None:
-    from transfogen.calendar_formats import to_csv, to_ics
+    from transfogen.exports.calendar_formats import to_csv, to_ics
 
     _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, template.names, history))
     _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, template.names))
@@ -249,7 +249,7 @@ def cookiecutter_defaults(template_root: Path, example_profile: Path) -> dict:
     """The content of a template's `cookiecutter.json`: plain `cookiecutter --no-input` then renders
     the skeleton of the template's example (kept in sync by tests/test_kit.py)."""
     from transfogen.api import plan_template
-    from transfogen.profile import load_profile
+    from transfogen.planning.profile import load_profile
 
     template = load_template(template_root)
     programme = plan_template(load_profile(example_profile), template)
@@ -269,9 +269,9 @@ def build_kit(
     """Build the whole kit inside `work` and return its folder (not yet at its destination).
 
     `history` (a `calendar_formats.CalendarHistory`) carries the previous calendar on an update."""
-    from transfogen.sandbox import render_budget
-    from transfogen.site import build_site
-    from transfogen.snapshot import store_render
+    from transfogen.kit.site import build_site
+    from transfogen.kit.snapshot import store_render
+    from transfogen.templating.sandbox import render_budget
 
     context = kit_context(programme, template)
     markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
@@ -314,9 +314,9 @@ def generate_kit(
     `on_backup`); any other non-empty folder is refused.
     """
     from transfogen.api import plan_template
-    from transfogen.files import build_folder, check_destination, install, make_parents, os_reason, remove_empty
-    from transfogen.profile import load_profile
-    from transfogen.template_source import open_template
+    from transfogen.kit.files import build_folder, check_destination, install, make_parents, os_reason, remove_empty
+    from transfogen.planning.profile import load_profile
+    from transfogen.templating.template_source import open_template
 
     # Read once: the text the kit stores is the text that was validated (a pipe cannot be read twice).
     profile = profile_path if isinstance(profile_path, Profile) else load_profile(profile_path)

@@ -1,4 +1,4 @@
-"""Reads and validates a collectivity profile (YAML, version 1) into a `transfogen.model.Profile`.
+"""Reads and validates a collectivity profile (YAML, version 1) into a `transfogen.planning.model.Profile`.
 
 The text is composed into PyYAML's node tree (nothing is constructed), so every value keeps its line
 and its raw text: a department written `67` or `"67"` reads the same, an impossible date such as
@@ -28,7 +28,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from transfogen.errors import ProfileError, os_error_message
-from transfogen.model import (
+from transfogen.planning.model import (
     KINDS,
     WEEKDAYS,
     Budget,

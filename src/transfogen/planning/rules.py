@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from transfogen.errors import TemplateError
-from transfogen.model import WEEKDAYS
+from transfogen.planning.model import WEEKDAYS
 
 # The planner places sessions by these phase ids; a template may rename them, not remove them.
 PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")

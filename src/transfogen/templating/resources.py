@@ -10,7 +10,7 @@ from pathlib import Path
 from transfogen.errors import ProfileError, TemplateError
 
 _PACKAGE = Path(str(resources.files("transfogen")))
-_CHECKOUT = Path(__file__).resolve().parents[2]
+_CHECKOUT = _PACKAGE.parents[1]  # src/transfogen -> the checkout
 
 
 def _bundled(folder: str) -> Path:

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from transfogen.collectivites import governance, small_group, towns
-from transfogen.fr import date_fr, jours, jours_fr, mois_fr, month_end
-from transfogen.markup import escape_markdown
-from transfogen.model import Case, Event, Profile, Programme, Session
-from transfogen.names import name_forms
+from transfogen.kit.markup import escape_markdown
+from transfogen.planning.collectivites import governance, small_group, towns
+from transfogen.planning.fr import date_fr, jours, jours_fr, mois_fr, month_end
+from transfogen.planning.model import Case, Event, Profile, Programme, Session
+from transfogen.planning.names import name_forms
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ becomes a sentence, a list or a table, in the order a facilitator reads them.
 
 from __future__ import annotations
 
-from transfogen.fr import duree
-from transfogen.sheets import Sheet, schema
+from transfogen.kit.sheets import Sheet, schema
+from transfogen.planning.fr import duree
 
 BIBLIOGRAPHY = "../bibliographie.md"  # from methodes/<id>.md
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from transfogen.fr import date_fr, mois_fr, nombre_fr
-from transfogen.model import Programme
+from transfogen.planning.fr import date_fr, mois_fr, nombre_fr
+from transfogen.planning.model import Programme
 
 CALL_REVIEW = timedelta(weeks=1)  # between the call's closing and the group's composition
 CALL_MINIMUM = timedelta(weeks=3)  # an internal call stays open at least this long

@@ -87,7 +87,7 @@ def _check_manifest_and_config(root: Path, problems: list[Problem]) -> None:
 
 
 def _check_sheets(root: Path, problems: list[Problem]) -> None:
-    from transfogen.sheets import check_sheet
+    from transfogen.kit.sheets import check_sheet
 
     for path in sorted((root / "methodes").glob("*.md")):
         for error in check_sheet(path.read_text(encoding="utf-8"), str(path)):
@@ -103,7 +103,7 @@ def _check_sheets(root: Path, problems: list[Problem]) -> None:
 def _check_jinja(root: Path, problems: list[Problem]) -> None:
     from jinja2 import TemplateSyntaxError
 
-    from transfogen.sandbox import item_environment
+    from transfogen.templating.sandbox import item_environment
 
     env = item_environment(root)
     skeleton = root / SKELETON
@@ -119,8 +119,8 @@ def _check_jinja(root: Path, problems: list[Problem]) -> None:
 
 
 def _check_markdown(root: Path, problems: list[Problem]) -> None:
-    from transfogen.markup import find_raw_html, split_front_matter
-    from transfogen.sheets import placeholder_pattern
+    from transfogen.kit.markup import find_raw_html, split_front_matter
+    from transfogen.kit.sheets import placeholder_pattern
 
     pattern = placeholder_pattern()
     for path in _text_files(root):
@@ -140,7 +140,7 @@ def _check_markdown(root: Path, problems: list[Problem]) -> None:
 
 def _method_durations(root: Path) -> dict[str, int]:
     """Duration of every method sheet whose front matter gives one (broken sheets are reported elsewhere)."""
-    from transfogen.markup import split_front_matter
+    from transfogen.kit.markup import split_front_matter
 
     durations = {}
     for path in sorted((root / "methodes").glob("*.md")):
@@ -177,7 +177,7 @@ def _entry(node: yaml.Node | None, key: str) -> tuple[yaml.Node, int] | None:
 def _check_blocks(
     path: Path, name: str, items: list[tuple[str, yaml.Node]], durations: dict[str, int], problems: list[Problem]
 ) -> None:
-    from transfogen.template import BLOCK_MINUTES
+    from transfogen.templating.template import BLOCK_MINUTES
 
     for key, node in items:
         line = node.start_mark.line + 1
@@ -206,7 +206,7 @@ def _check_patterns(root: Path, problems: list[Problem]) -> None:
     """Every block of every session pattern lasts 180 minutes; so does every ritual block."""
     durations = _method_durations(root)
     seances = root / "seances"
-    from transfogen.template import NOT_PATTERNS
+    from transfogen.templating.template import NOT_PATTERNS
 
     groups = [(p, MIN_PATTERN_BLOCKS) for p in sorted(seances.glob("*.yaml")) if p.stem not in NOT_PATTERNS]
     groups += [(p, MIN_LAB_BLOCKS) for p in sorted((seances / "labo").glob("*.yaml"))]
@@ -315,7 +315,7 @@ def _line_of(source: str, text: str, default: int) -> int:
 
 
 def _check_rendering(root: Path, examples: list[Path], problems: list[Problem], trust: bool) -> None:
-    from transfogen.kit import generate_kit
+    from transfogen.kit.build import generate_kit
 
     with tempfile.TemporaryDirectory(prefix="transfogen-check-") as tmp:
         for example in examples:
@@ -349,7 +349,7 @@ def check_template(root: Path, examples: list[Path], *, trust: bool = False) -> 
 
     Without `trust`, a template with hooks or Jinja extensions is not rendered (that is a problem).
     """
-    from transfogen.template_source import check_tree, code_in_template
+    from transfogen.templating.template_source import check_tree, code_in_template
 
     root = Path(root)
     try:

@@ -13,7 +13,7 @@ import tarfile
 from pathlib import Path
 
 from transfogen.errors import TransfogenError
-from transfogen.files import STATE_DIR
+from transfogen.kit.files import STATE_DIR
 
 RENDER_FILE = "rendu.tar.xz"
 # Preset 2: a quarter of the size of gzip for a tenth of a second on a whole kit (preset 6 is 8× slower).

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from transfogen.errors import SheetError
-from transfogen.markup import find_raw_html, headings, split_front_matter
+from transfogen.kit.markup import find_raw_html, headings, split_front_matter
 
 KINDS = ("methode", "seance")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -91,7 +91,7 @@ def code_in_template(root: Path) -> list[CodeFinding]:
     transfogen's own renderer never acts on them; they are refused all the same, so that a template
     never behaves differently, or runs code, depending on who renders it.
     """
-    from transfogen.skeleton import CONFIG
+    from transfogen.templating.skeleton import CONFIG
 
     root = Path(root)
     found = _config_code(root)
@@ -111,8 +111,8 @@ def code_in_template(root: Path) -> list[CodeFinding]:
 
 def _config_code(root: Path) -> list[CodeFinding]:
     """What the root `cookiecutter.json` would make cookiecutter load, each at the line of its key."""
-    from transfogen.sandbox import LAYOUT_ENV_VARS
-    from transfogen.skeleton import CONFIG, read_config
+    from transfogen.templating.sandbox import LAYOUT_ENV_VARS
+    from transfogen.templating.skeleton import CONFIG, read_config
 
     found: list[CodeFinding] = []
     if not (root / CONFIG).is_file():

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from transfogen.errors import TemplateError, UnsafeTemplateError, os_error_message
 
 if TYPE_CHECKING:
-    from transfogen.sandbox import BoundedSandbox
+    from transfogen.templating.sandbox import BoundedSandbox
 
 SKELETON = "{{cookiecutter.slug}}"
 CONFIG = "cookiecutter.json"
@@ -124,7 +124,7 @@ class Skeleton:
 
 def _render_value(env: BoundedSandbox, raw: Any, variables: dict, config: Config, key: str) -> Any:
     """cookiecutter's `render_variable`, in the sandbox: nested values rendered, scalars as text."""
-    from transfogen.sandbox import render_string
+    from transfogen.templating.sandbox import render_string
 
     if raw is None or isinstance(raw, bool):
         return raw
@@ -190,7 +190,7 @@ def _copy_only(patterns: list[str], relative: str) -> bool:
 
 def plan_skeleton(template_root: Path, data: dict[str, Any]) -> Skeleton:
     """Render every variable and every path of the skeleton, and check them; nothing is written."""
-    from transfogen.sandbox import render_string, skeleton_environment
+    from transfogen.templating.sandbox import render_string, skeleton_environment
 
     root = Path(template_root)
     skeleton = root / SKELETON
@@ -304,7 +304,7 @@ def write_skeleton(skeleton: Skeleton, kit: Path) -> None:
 
 
 def _write_entry(skeleton: Skeleton, entry: Entry, kit: Path) -> None:
-    from transfogen.sandbox import render_file
+    from transfogen.templating.sandbox import render_file
 
     target = kit.joinpath(*entry.target.split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from transfogen.errors import TransfogenError
-from transfogen.files import CONTEXT_FILE, STATE_DIR
-from transfogen.fr import date_fr, jours_fr
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
+from transfogen.planning.fr import date_fr, jours_fr
 
 HORIZON = 14  # days ahead for the tasks "due soon"
 ELECTION_NOTICE = 60  # days before an electoral reserve starts, to announce it
@@ -176,7 +176,7 @@ def week(context: dict, today: date, ticked: set[str], prepare: list[dict[str, A
 
 def read_week(kit: Path, today: date) -> dict[str, Any]:
     """Read the kit and compute its week; a kit in the middle of a change is refused."""
-    from transfogen.export import check_kit
+    from transfogen.exports.export import check_kit
 
     check_kit(kit)
     path = kit / STATE_DIR / CONTEXT_FILE

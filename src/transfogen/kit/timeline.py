@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
-from transfogen.fr import MONTH_NAMES, month_end
+from transfogen.planning.fr import MONTH_NAMES, month_end
 
 WIDTH = 840  # viewBox units; the SVG scales to the width of its container
 LEFT = 128  # row labels live left of this

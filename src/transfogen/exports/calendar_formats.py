@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from transfogen.fr import WEEKDAY_NAMES, date_court
-from transfogen.model import WEEKDAYS, Event, Programme, Session
+from transfogen.planning.fr import WEEKDAY_NAMES, date_court
+from transfogen.planning.model import WEEKDAYS, Event, Programme, Session
 
 JSON_FORMAT = "transfogen.calendar/1"
 

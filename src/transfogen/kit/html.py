@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from html import escape
 from importlib import resources
 
-from transfogen.fr import duree as minutes_fr
-from transfogen.fr import jours_fr as dates_fr
-from transfogen.markup import render_inline, render_markdown
-from transfogen.names import name_forms
-from transfogen.sheets import Sheet, schema
+from transfogen.kit.markup import render_inline, render_markdown
+from transfogen.kit.sheets import Sheet, schema
+from transfogen.planning.fr import duree as minutes_fr
+from transfogen.planning.fr import jours_fr as dates_fr
+from transfogen.planning.names import name_forms
 
 
 def stylesheet() -> str:

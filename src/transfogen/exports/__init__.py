@@ -1,0 +1,1 @@
+"""A kit in other formats: PDF and DOCX booklets, calendar files."""

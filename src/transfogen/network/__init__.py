@@ -1,0 +1,1 @@
+"""Many collectivities at once: the official list and batch generation."""
