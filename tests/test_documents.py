@@ -327,3 +327,55 @@ def test_an_example_with_a_budget_section_is_costed_from_it(kits):
     note = (kits["metz"] / "documents" / "note-engagement-des-residents.md").read_text(encoding="utf-8")
     assert "Le taux journalier (600\u00a0€ HT) est celui du profil" in note
     assert "× 450\u00a0€" in note
+
+
+# --- the mid-term review, in the calendar and in the coordinator's list --------------------------
+
+
+def test_the_midterm_review_is_dated_in_the_calendar_the_programme_and_the_checklist(kits):
+    import json
+
+    for name, kit in kits.items():
+        context = json.loads((kit / ".transfogen" / "contexte.json").read_text(encoding="utf-8"))
+        review = context["documents"]["midterm"]
+        if len(context["sessions"]) < 3:
+            assert review["session"] is None, name
+            continue
+        events = [e for e in context["events"] if e["kind"] == "revue-mi-parcours"]
+        assert [(e["session"], e["start"]) for e in events] == [(review["session"], review["date"])], name
+        ics = (kit / "calendrier" / "calendrier.ics").read_text(encoding="utf-8").replace("\n ", "")
+        uid = f"UID:transfogen.{context['collectivity']['slug']}.revue-mi-parcours-1"
+        event = next(block for block in ics.split("BEGIN:VEVENT")[1:] if uid in block)
+        assert f"DTSTART;VALUE=DATE:{review['date'].replace('-', '')}" in event, name
+        calendar = (kit / "calendrier" / "calendrier.md").read_text(encoding="utf-8")
+        assert f"| {review['date_fr']} | Revue à mi-parcours |" in calendar, name
+        programme = (kit / "programme.md").read_text(encoding="utf-8")
+        assert f"- [ ] **{review['prepare_by_fr']}** — Préparer la revue à mi-parcours" in programme, name
+        assert (
+            f"- [ ] **{review['date_fr']}** — Tenir la revue à mi-parcours, à la fin de la séance {review['session']}"
+            in programme
+        )
+        # What it reviews: the ambassadors' starting point against the indicators.
+        assert "questionnaires de départ" in programme and "indicateurs" in programme
+        sheet = next(s for s in context["sessions"] if s["number"] == review["session"])["file"]
+        assert f"Revue à mi-parcours, le {review['date_fr']}" in (kit / sheet).read_text(encoding="utf-8")
+        framework = (kit / "documents" / "cadre-d-evaluation.md").read_text(encoding="utf-8")
+        assert f"| Revue à mi-parcours | {review['date_fr']}, à la fin de la séance {review['session']} |" in framework
+
+
+def test_the_midterm_review_leaves_the_groups_agenda_alone():
+    from transfogen.kit.composer import compose_programme
+    from transfogen.planning.french_calendar import load_calendar_facts
+    from transfogen.planning.planner import plan
+    from transfogen.planning.profile import load_profile
+    from transfogen.templating.template import load_template
+
+    template = load_template(TEMPLATES / "transfo")
+    programme = plan(
+        load_profile(Path(__file__).parents[1] / "examples" / "paris.yaml"), template.rules, load_calendar_facts()
+    )
+    review = next(e for e in programme.events if e.kind == "revue-mi-parcours")
+    assert not template.rules.ritual("revue-mi-parcours").block and not review.public
+    composed = compose_programme(programme, template)[review.session - 1]
+    assert "revue-mi-parcours" not in composed.rituals
+    assert all(item.title != "Revue à mi-parcours" for day in composed.days for item in day.items)

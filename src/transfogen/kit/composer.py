@@ -399,6 +399,12 @@ def _leads(template: Template, level: str):
     return lead
 
 
+def _takes_block(kind: str, template: Template) -> bool:
+    """A ritual the coordination holds around the session (`block: false`) leaves the agenda alone."""
+    rule = template.rules.ritual(kind)
+    return rule is None or rule.block
+
+
 def compose_programme(programme: Programme, template: Template) -> list[ComposedSession]:
     """Every session of the programme in order, each knowing what the group already practised."""
     cases = len({s.case for s in programme.sessions if s.case is not None})
@@ -407,7 +413,9 @@ def compose_programme(programme: Programme, template: Template) -> list[Composed
     turns: dict[str, int] = {}
     composed = []
     for session in programme.sessions:
-        held = tuple(sorted({e.kind for e in programme.events if e.session == session.number}))
+        held = tuple(
+            sorted({e.kind for e in programme.events if e.session == session.number and _takes_block(e.kind, template)})
+        )
         situation = {"network"} if network else set()
         if session.prepares_exchange and network:  # the network's meeting falls before the next session
             situation.add("rencontre-a-venir")

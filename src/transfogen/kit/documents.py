@@ -8,7 +8,6 @@ templates see as `kit.documents` (docs/contexte-kit.md).
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -21,6 +20,7 @@ from transfogen.planning.model import Programme
 
 CALL_REVIEW = timedelta(weeks=1)  # between the call's closing and the group's composition
 CALL_MINIMUM = timedelta(weeks=3)  # an internal call stays open at least this long
+MIDTERM_PREPARATION = timedelta(weeks=2)  # questionnaires and indicators gathered before the review
 
 
 @cache
@@ -131,7 +131,13 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
             }
         )
 
-    middle = programme.sessions[math.ceil(len(programme.sessions) / 2) - 1] if programme.sessions else None
+    # The mid-term review the planner placed, and the steering committee that decides on it.
+    review = next((e for e in programme.events if e.kind == "revue-mi-parcours"), None)
+    committee = (
+        next((e for e in programme.events if e.kind == "comite-pilotage" and e.start >= review.start), None)
+        if review
+        else None
+    )
     checked = data["checked"]
     return {
         "assembly": dict(
@@ -176,8 +182,11 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
             "staff_cost_fr": euros(staff_cost),
         },
         "midterm": {
-            "session": middle.number if middle else None,
-            "date_fr": date_fr(middle.end) if middle else "",
+            "session": review.session if review else None,
+            "date": review.start.isoformat() if review else "",
+            "date_fr": date_fr(review.start) if review else "",
+            "prepare_by_fr": date_fr(review.start - MIDTERM_PREPARATION) if review else "",
+            "committee": {"title": committee.title, "date_fr": date_fr(committee.start)} if committee else None,
         },
         "retention": dict(data["retention"]),
     }

@@ -22,13 +22,14 @@ CHAR = 6.3  # average width of one character at font-size 11, to decide whether 
 MONTH_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 # Fills that stay distinct in greyscale; each band also carries its number.
 PHASE_FILLS = ("#f4e3c1", "#d9e7f5", "#e3efd9", "#f2dcd6", "#e6def0", "#efe9c9")
-SHAPES = ("diamond", "triangle", "circle", "square", "star")
+SHAPES = ("diamond", "triangle", "circle", "square", "star", "hexagon")
 # The rituals of the bundled templates keep one shape in every kit; other kinds take the shapes left.
 RITUAL_SHAPES = {
     "cloture": "diamond",
     "comite-pilotage": "triangle",
     "inter-collectivites": "circle",
     "restitution": "square",
+    "revue-mi-parcours": "star",
 }
 INK = "#1f2328"
 CLOSURE_ROWS = (  # kind in kit.closures, row label, pattern
@@ -81,6 +82,10 @@ def _symbol(shape: str, x: float, y: float, r: float = 5.5) -> str:
         points = [(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)]
     elif shape == "triangle":
         points = [(x, y - r - 1), (x + r + 1, y + r), (x - r - 1, y + r)]
+    elif shape == "hexagon":
+        points = [
+            (x + (r + 0.5) * math.cos(i * math.pi / 3), y + (r + 0.5) * math.sin(i * math.pi / 3)) for i in range(6)
+        ]
     else:  # star: five points
         points = []
         for i in range(10):

@@ -7,6 +7,7 @@ Pure domain code: no I/O, no Click. The programme's shape comes from `ProgrammeR
 from __future__ import annotations
 
 import calendar as monthcal
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -67,7 +68,8 @@ class _Window:
 _EXCHANGE_MARGIN = 4
 
 # Same-day events, in the order they happen: a case is restituted before the committee decides on it.
-_EVENT_ORDER = ("inter-collectivites", "restitution", "comite-pilotage", "cloture")
+# A review the same day as a committee comes first: the committee decides on what it found.
+_EVENT_ORDER = ("inter-collectivites", "restitution", "revue-mi-parcours", "comite-pilotage", "cloture")
 
 
 def _months(start: date, count: int) -> list[tuple[int, int]]:
@@ -554,6 +556,9 @@ def _rituals(sessions: list[Session], profile: Profile, rules: ProgrammeRules, s
                 title += f" : {profile.cases[case - 1].title}"
             events.append(_held_in(restitution, last_session, title))
     events += _peer_exchanges(sessions, profile, rules, slots)
+    midterm = rules.ritual("revue-mi-parcours")
+    if midterm and len(sessions) >= 3:  # with two sessions, there is no middle to review from
+        events.append(_held_in(midterm, sessions[math.ceil(len(sessions) / 2) - 1], midterm.name))
     closing = rules.ritual("cloture")
     closing_sessions = [s for s in sessions if s.phase == "cloture"]
     if closing and closing_sessions:

@@ -14,7 +14,7 @@ from transfogen.planning.model import WEEKDAYS
 
 # The planner places sessions by these phase ids; a template may rename them, not remove them.
 PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")
-RITUAL_KINDS = ("comite-pilotage", "restitution", "inter-collectivites", "cloture")
+RITUAL_KINDS = ("comite-pilotage", "restitution", "inter-collectivites", "cloture", "revue-mi-parcours")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class RitualRule:
     # inter-collectivites without a network in the profile: a learning visit instead.
     alone_name: str = ""
     alone_description: str = ""
+    # False: held by the coordination around the session, without taking a block of the group's agenda.
+    block: bool = True
 
 
 @dataclass(frozen=True)
@@ -379,6 +381,8 @@ def _rituals(read: _Reader, data: dict) -> tuple[RitualRule, ...]:
             isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months
         ):
             raise read.fail(f"{where}.months", "liste de mois (1 à 12) attendue")
+        if not isinstance(item.get("block", True), bool):
+            raise read.fail(f"{where}.block", "true ou false attendu")
         rituals.append(
             RitualRule(
                 kind=kind,
@@ -388,6 +392,7 @@ def _rituals(read: _Reader, data: dict) -> tuple[RitualRule, ...]:
                 every_months=read.integer(item, "every_months", where, 0, 36, 0),
                 months=tuple(sorted(set(months))),
                 from_day=read.integer(item, "from_day", where, 1, 28, 1),
+                block=item.get("block", True),
                 **_alone(read, item, where),
             )
         )
