@@ -379,3 +379,117 @@ def test_the_midterm_review_leaves_the_groups_agenda_alone():
     composed = compose_programme(programme, template)[review.session - 1]
     assert "revue-mi-parcours" not in composed.rituals
     assert all(item.title != "Revue à mi-parcours" for day in composed.days for item in day.items)
+
+
+# --- who signs, whom to write to, what the lab costs: from the profile, or marked for whoever knows -----
+
+SIGNED_PROFILE = (
+    BUDGET_PROFILE
+    + """  lab_post_cost: 52000
+  lab_rent_per_m2: 150
+  lab_running_per_post: 9000
+contacts:
+  dpo:
+    name: "Déléguée à la protection des données"
+    email: dpo@reze.fr
+signatories:
+  authority: "le maire de Rezé ou, par délégation, l'adjointe chargée de l'innovation"
+  residents: "l'association des résidents, représentée par son président"
+  missions: "la directrice générale des services"
+"""
+)
+
+
+def test_the_profile_names_the_dpo_the_signatories_and_the_labs_unit_costs():
+    from transfogen.planning.profile import parse_profile
+
+    profile = parse_profile(SIGNED_PROFILE, "profil.yaml")
+    assert (profile.dpo.name, profile.dpo.email) == ("Déléguée à la protection des données", "dpo@reze.fr")
+    assert profile.signatories.missions == "la directrice générale des services"
+    assert (profile.budget.lab_post_cost, profile.budget.lab_rent_per_m2, profile.budget.lab_running_per_post) == (
+        52000,
+        150,
+        9000,
+    )
+    bare = parse_profile(BUDGET_PROFILE, "profil.yaml")
+    assert (bare.dpo.name, bare.dpo.email, bare.signatories.authority) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("email: dpo@reze.fr", "email: dpo-at-reze", "contacts.dpo.email"),
+        ('    name: "Déléguée à la protection des données"\n', "", "contacts.dpo.name"),
+        ("  missions:", "  mission:", "signatories.mission"),
+        ("  lab_rent_per_m2: 150", "  lab_rent_per_m2: 90000", "budget.lab_rent_per_m2"),
+    ],
+)
+def test_a_bad_contact_or_signatory_is_one_french_line_with_its_key(old, new, message):
+    from transfogen.errors import ProfileError
+    from transfogen.planning.profile import parse_profile
+
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(SIGNED_PROFILE.replace(old, new), "profil.yaml")
+    shown = str(caught.value)
+    assert message in shown and re.match(r"profil\.yaml:\d+: ", shown) and "\n" not in shown, shown
+
+
+def test_documents_print_what_the_profile_gives_and_mark_what_it_does_not(kits):
+    paris, lille = kits["paris"], kits["lille"]
+
+    def read(kit, name):
+        return (kit / "documents" / f"{name}.md").read_text(encoding="utf-8")
+
+    assert "dpo@paris.fr" in read(paris, "notice-d-information")
+    assert "dpo@paris.fr" in read(paris, "formulaire-de-consentement")
+    assert "dpo@paris.fr" in read(paris, "registre-des-traitements")
+    assert "représentée par le maire de Paris" in read(paris, "convention-de-partenariat")
+    assert "Pour la direction générale, la secrétaire générale de la Ville de Paris" in read(
+        paris, "lettre-de-mission-ambassadeur"
+    )
+    strasbourg = read(kits["strasbourg"], "convention-de-partenariat")
+    assert "l'association qui coordonne les résidents" in strasbourg
+    # Where the profile is silent: a marked field naming who fills it in, never a bare blank.
+    for name, who in (
+        ("notice-d-information", "[À renseigner par le délégué à la protection des données"),
+        ("registre-des-traitements", "[À renseigner par le délégué à la protection des données"),
+        ("convention-de-partenariat", "[À renseigner par le service des assemblées"),
+        ("convention-de-partenariat", "[À renseigner par la structure"),
+        ("lettre-de-mission-ambassadeur", "[À renseigner par la direction générale"),
+    ):
+        assert who in read(lille, name), (name, who)
+    for kit in (paris, lille):
+        assert "représentée par ________" not in read(kit, "convention-de-partenariat")
+        assert "Nom, qualité, signature : |" not in read(kit, "convention-de-partenariat")
+        assert "adresse du délégué : ____" not in read(kit, "notice-d-information")
+        assert "Nom et adresse : ____" not in read(kit, "registre-des-traitements")
+        assert "nom, qualité et signature : ____" not in read(kit, "lettre-de-mission-ambassadeur")
+
+
+def test_the_labs_scenarios_are_costed_from_the_profile(kits):
+    budget = (kits["metz"] / "documents" / "budget-previsionnel.md").read_text(encoding="utf-8")
+    assert "55\u202f000\u00a0€ par an, chargé (chiffre du profil)" in budget
+    assert "180\u00a0€ par mètre carré et par an" in budget
+    # The ambitious scenario: 5 posts × 55 000 + 240 m² × 180 + 5 × 8 000.
+    assert (
+        "5 équivalents temps plein, 275\u202f000\u00a0€ | 43\u202f200\u00a0€ | 40\u202f000\u00a0€ | **358\u202f200\u00a0€**"
+        in budget
+    )
+    paris = (kits["paris"] / "documents" / "budget-previsionnel.md").read_text(encoding="utf-8")
+    assert "clé `budget.lab_post_cost`" in paris
+
+
+def test_a_signatory_or_dpo_from_the_profile_is_data_not_markup(tmp_path):
+    from transfogen.kit.build import generate_kit
+
+    profile = tmp_path / "profil.yaml"
+    hostile = SIGNED_PROFILE.replace(
+        "le maire de Rezé ou, par délégation, l'adjointe chargée de l'innovation",
+        "{{ 7*7 }} [piège](https://exemple.fr)",
+    ).replace('"Déléguée à la protection des données"', '"<b>DPO</b> {% raw %}"')
+    profile.write_text(hostile, encoding="utf-8")
+    kit = generate_kit(profile, tmp_path / "kit")
+    page = (kit / "site" / "documents" / "convention-de-partenariat.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page and 'href="https://exemple.fr"' not in page
+    notice = (kit / "site" / "documents" / "notice-d-information.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;DPO&lt;/b&gt; {% raw %}" in notice and "<b>DPO</b>" not in notice

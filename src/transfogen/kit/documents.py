@@ -111,20 +111,26 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
     grant = data["grant_convention"]
     launch_by = _months_before(first_day, procedure["months"] + 1)
 
-    staff_cost = data["staff_cost_per_fte"]
+    # The lab's unit costs: the profile's where it gives them, else the data's orders of magnitude.
+    costs = data["lab_costs"]
+    post = given.lab_post_cost or costs["post"]
+    rent = given.lab_rent_per_m2 or costs["rent_per_m2"]
+    running = given.lab_running_per_post or costs["running_per_post"]
     scenarios = []
     for scenario in data["lab_scenarios"]:
-        yearly = scenario["staff_fte"] * staff_cost + scenario["place_cost"] + scenario["running_cost"]
+        staff, place = scenario["staff_fte"] * post, scenario["surface_m2"] * rent
+        yearly = staff + place + scenario["staff_fte"] * running
         scenarios.append(
             {
                 "id": scenario["id"],
                 "name": scenario["name"],
                 "team": scenario["team"],
                 "place": scenario["place"],
+                "staff_fte": scenario["staff_fte"],
                 "staff_fte_fr": nombre_fr(scenario["staff_fte"]),
-                "staff_cost_fr": euros(scenario["staff_fte"] * staff_cost),
-                "place_cost_fr": euros(scenario["place_cost"]),
-                "running_cost_fr": euros(scenario["running_cost"]),
+                "staff_cost_fr": euros(staff),
+                "place_cost_fr": euros(place),
+                "running_cost_fr": euros(scenario["staff_fte"] * running),
                 "yearly": yearly,
                 "yearly_fr": euros(yearly),
                 "with_programme_fr": euros(yearly + total),
@@ -179,7 +185,19 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
             "lines": [{**line, "amount_fr": euros(line["amount"])} for line in lines],
             "total_fr": euros(total),
             "scenarios": scenarios,
-            "staff_cost_fr": euros(staff_cost),
+            "staff_cost_fr": euros(post),
+            "rent_per_m2_fr": euros(rent),
+            "running_per_post_fr": euros(running),
+            "post_given": bool(given.lab_post_cost),
+            "rent_given": bool(given.lab_rent_per_m2),
+            "running_given": bool(given.lab_running_per_post),
+        },
+        # Who the documents name; "" where the profile is silent (the documents then say who fills it in).
+        "dpo": {"name": profile.dpo.name, "email": profile.dpo.email},
+        "signatories": {
+            "authority": profile.signatories.authority,
+            "residents": profile.signatories.residents,
+            "missions": profile.signatories.missions,
         },
         "midterm": {
             "session": review.session if review else None,

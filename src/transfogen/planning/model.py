@@ -88,6 +88,27 @@ class Budget:
     daily_rate: int = 0  # one résident's day
     travel: int = 0  # the résidents' travel and lodging, per session
     venues: int = 0  # renting rooms, per session day
+    # The future lab's running costs, for its three means scenarios.
+    lab_post_cost: int = 0  # loaded cost of one post, per year
+    lab_rent_per_m2: int = 0  # rent and charges of a space, per square metre and per year
+    lab_running_per_post: int = 0  # running costs (tools, events, training), per post and per year
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone the kit's documents name: a name or a function, and an e-mail address; "" means not given."""
+
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Signatories:
+    """Who signs the formal documents, as the profile words it (a function, never required)."""
+
+    authority: str = ""  # for the collectivity: the convention (the maire or président, or a delegate)
+    residents: str = ""  # the résidents' structure and who represents it
+    missions: str = ""  # for the direction générale, on the lettres de mission
 
 
 @dataclass(frozen=True)
@@ -104,6 +125,8 @@ class Profile:
     text: str = field(default="", compare=False, repr=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
     budget: Budget = Budget()
+    dpo: Contact = Contact()  # the data protection officer (contacts.dpo)
+    signatories: Signatories = Signatories()
 
 
 @dataclass(frozen=True)

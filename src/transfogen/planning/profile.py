@@ -34,9 +34,11 @@ from transfogen.planning.model import (
     Budget,
     Case,
     Collectivity,
+    Contact,
     Period,
     Profile,
     ProgramSettings,
+    Signatories,
     Team,
 )
 
@@ -52,7 +54,7 @@ KIND_LABELS: dict[str, str] = {
 
 # Allowed keys of each mapping, in the order the documentation gives them.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "": ("collectivity", "program", "team", "cases", "language", "budget"),
+    "": ("collectivity", "program", "team", "cases", "language", "budget", "contacts", "signatories"),
     "collectivity": ("name", "kind", "department", "school_zone", "sites", "network"),
     "program": (
         "start",
@@ -66,7 +68,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "budget_vote_month",
     ),
     "team": ("residents", "ambassadors"),
-    "budget": ("daily_rate", "travel", "venues"),
+    "budget": ("daily_rate", "travel", "venues", "lab_post_cost", "lab_rent_per_m2", "lab_running_per_post"),
+    "contacts": ("dpo",),
+    "contact": ("name", "email"),
+    "signatories": ("authority", "residents", "missions"),
     "case": ("title", "service", "question", "referent", "users", "non_users", "places", "known"),
     "period": ("from", "to", "reason"),
 }
@@ -81,6 +86,8 @@ _FRENCH_WEEKDAYS = {
 _TAG = "tag:yaml.org,2002:"
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
+# One address, no display name: what a reader can type into a mail client (checked loosely on purpose).
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 TODAY_ENV = "TRANSFOGEN_TODAY"
@@ -279,6 +286,8 @@ class _Reader:
         program = self.program(self.require(top, "", "program", _line(root)))
         team = self.team(top.get("team"))
         budget = self.budget(top.get("budget"))
+        dpo = self.dpo(top.get("contacts"))
+        signatories = self.signatories(top.get("signatories"))
         cases = self.cases(top.get("cases"))
         language = self.optional_text(top.get("language"), "language").lower() or "fr"
         if language != "fr":
@@ -290,6 +299,8 @@ class _Reader:
             program=program,
             team=team,
             budget=budget,
+            dpo=dpo,
+            signatories=signatories,
             cases=cases,
             language=language,
             slug=slugify(collectivity.name),
@@ -452,6 +463,34 @@ class _Reader:
             daily_rate=self.integer(items.get("daily_rate"), "budget.daily_rate", 0, 100, 5000),
             travel=self.integer(items.get("travel"), "budget.travel", 0, 0, 100000),
             venues=self.integer(items.get("venues"), "budget.venues", 0, 0, 100000),
+            lab_post_cost=self.integer(items.get("lab_post_cost"), "budget.lab_post_cost", 0, 20000, 200000),
+            lab_rent_per_m2=self.integer(items.get("lab_rent_per_m2"), "budget.lab_rent_per_m2", 0, 0, 2000),
+            lab_running_per_post=self.integer(
+                items.get("lab_running_per_post"), "budget.lab_running_per_post", 0, 0, 100000
+            ),
+        )
+
+    def dpo(self, entry) -> Contact:
+        if entry is None or _is_null(entry[1]):
+            return Contact()
+        contacts = self.mapping(entry[1], "contacts", SECTIONS["contacts"], line=entry[0])
+        dpo = contacts.get("dpo")
+        if dpo is None or _is_null(dpo[1]):
+            return Contact()
+        items = self.mapping(dpo[1], "contacts.dpo", SECTIONS["contact"], line=dpo[0])
+        name = self.required_text(items, "contacts.dpo", "name", dpo[0])
+        email = self.optional_text(items.get("email"), "contacts.dpo.email")
+        if email and not _EMAIL_RE.match(email):
+            message = f"adresse électronique attendue (nom@domaine.fr), pas « {_shown(email)} »"
+            raise self.fail("contacts.dpo.email", message, items["email"][0])
+        return Contact(name, email)
+
+    def signatories(self, entry) -> Signatories:
+        if entry is None or _is_null(entry[1]):
+            return Signatories()
+        items = self.mapping(entry[1], "signatories", SECTIONS["signatories"], line=entry[0])
+        return Signatories(
+            **{key: self.optional_text(items.get(key), f"signatories.{key}") for key in SECTIONS["signatories"]}
         )
 
     def cases(self, entry) -> tuple[Case, ...]:
