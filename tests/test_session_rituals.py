@@ -132,7 +132,7 @@ def test_a_cadrage_sheet_says_what_to_collect_when_the_profile_does_not(kits):
     with_data = [t for t in cadrages if "Comment les familles peuvent-elles savoir" in t]
     without = [t for t in cadrages if "À recueillir pendant ce cadrage" in t]
     assert with_data and without
-    assert "les lieux où le dispositif se vit" in without[0]
+    assert "les lieux où le cas se vit" in without[0]
 
 
 def test_sheets_use_the_case_data_of_the_profile(kits):

@@ -190,12 +190,15 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             **({"lab_topic": session.lab_topic} if session.lab_topic else {}),
             "methods": list(composed.methods),
         }
+        # A case's sessions speak of its object, places and people, by its nature (seances/natures.yaml).
+        case = next((c for c in context["cases"] if c["number"] == session.case), None)
         body = render(
             "seances/seance.md",
             s=s,
             composed=composed,
             pattern=composed.pattern,
-            methods=methods,
+            methods=template.natures.tailor(methods, case),
+            nature=template.natures.words(case) if case else {},
             level=_level(template, composed.level),
             fixed_leads=list((template.progression or {}).get("leads") or {}),
             # What the previous session asked for, what the next one will use, and the handover homework.

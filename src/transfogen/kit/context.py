@@ -14,7 +14,7 @@ from transfogen.kit.markup import escape_markdown
 from transfogen.planning.collectivites import governance, small_group, towns
 from transfogen.planning.fr import date_fr, jours, jours_fr, mois_fr, month_end
 from transfogen.planning.model import Case, Event, Profile, Programme, Session
-from transfogen.planning.names import name_forms
+from transfogen.planning.names import name_forms, phrase_forms
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ VERBATIM_KEYS = frozenset(
     {
         "id", "kind", "department", "school_zone", "slug", "phase", "stage", "lab_topic", "owner", "file",
         "start", "end", "days", "due", "date", "restitution", "reserve_start", "reserve_end", "month", "version",
-        "steps", "ambassador_days",
+        "steps", "ambassador_days", "nature",
     }
 )  # fmt: skip
 
@@ -83,11 +83,13 @@ def markdown_context(value: Any, key: str = "") -> Any:
 
 # The case data a profile may give (model.Case), with what the cadrage session collects when it does not.
 CASE_DATA = {
+    "nature": "ce qu'est le cas (un service rendu au public, un espace public, un équipement, une pratique "
+    "interne aux services ou une politique menée avec des partenaires) et son objet en quelques mots",
     "question": "la question telle que le service la pose, en une phrase",
     "referent": "le nom et la fonction de la personne du service qui suit le groupe",
     "users": "les usagers concernés, par situation (qui, combien, où)",
-    "non_users": "les personnes que le dispositif devrait toucher et ne touche pas",
-    "places": "les lieux où le dispositif se vit et peut être observé",
+    "non_users": "les personnes que le cas devrait toucher et ne touche pas",
+    "places": "les lieux où le cas se vit et peut être observé",
     "known": "ce que l'on sait déjà : chiffres d'usage, plaintes, tentatives passées",
 }
 
@@ -96,6 +98,8 @@ def _case_data(case: Any) -> dict[str, Any]:
     """A case's data for the sheets, and the list of what is still to collect (`missing`)."""
     if case is None:
         values: dict[str, Any] = {
+            "nature": "",
+            "object": "",
             "question": "",
             "referent": "",
             "users": [],
@@ -105,6 +109,8 @@ def _case_data(case: Any) -> dict[str, Any]:
         }
     else:
         values = {
+            "nature": case.nature,
+            "object": case.object,
             "question": case.question,
             "referent": case.referent,
             "users": list(case.users),
@@ -112,6 +118,9 @@ def _case_data(case: Any) -> dict[str, Any]:
             "places": list(case.places),
             "known": list(case.known),
         }
+    # The object inside a sentence: « de la carte citoyenne », « aux pieds d'arbres » (names.py).
+    forms = phrase_forms(values["object"]) if values["object"] else {"of": "", "to": ""}
+    values["object_of"], values["object_to"] = forms["of"], forms["to"]
     values["missing"] = [{"key": key, "what": what} for key, what in CASE_DATA.items() if not values[key]]
     return values
 

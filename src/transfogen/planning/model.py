@@ -22,6 +22,16 @@ KINDS = (
     "etat",
 )
 
+# What a case is about (`cases[].nature`): the session sheets choose their words, places to observe and
+# material by it (templates' seances/natures.yaml).
+NATURES = (
+    "service",  # a service delivered to the public: a procedure, a counter, forms and letters
+    "espace-public",  # streets, squares, green spaces: residents and passers-by
+    "equipement",  # a facility open to the public: library, school, pool, local office
+    "pratique-interne",  # how the administration works inside: its users are agents
+    "politique-partenariale",  # a policy or scheme run with partners (associations, companies, the State)
+)
+
 
 @dataclass(frozen=True)
 class Period:
@@ -50,6 +60,8 @@ class Case:
     non_users: tuple[str, ...] = ()  # people the case should reach and does not
     places: tuple[str, ...] = ()  # field places to observe
     known: tuple[str, ...] = ()  # figures, complaints, previous attempts
+    nature: str = ""  # one of NATURES, or "" (the cadrage session says what the case is)
+    object: str = ""  # what the group studies, with its article: "la carte citoyenne"
 
 
 @dataclass(frozen=True)

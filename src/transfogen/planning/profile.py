@@ -30,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from transfogen.errors import ProfileError, os_error_message
 from transfogen.planning.model import (
     KINDS,
+    NATURES,
     WEEKDAYS,
     Budget,
     Case,
@@ -72,7 +73,18 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "contacts": ("dpo",),
     "contact": ("name", "email"),
     "signatories": ("authority", "residents", "missions"),
-    "case": ("title", "service", "question", "referent", "users", "non_users", "places", "known"),
+    "case": (
+        "title",
+        "service",
+        "nature",
+        "object",
+        "question",
+        "referent",
+        "users",
+        "non_users",
+        "places",
+        "known",
+    ),
     "period": ("from", "to", "reason"),
 }
 
@@ -94,6 +106,7 @@ TODAY_ENV = "TRANSFOGEN_TODAY"
 MAX_BYTES = 1_000_000  # a real profile is a few kilobytes
 MAX_DEPTH = 12  # a real profile nests 5 levels (root, program, blackouts, a period, its dates)
 MAX_TEXT = 200  # characters of a name, a title, a site, a service or a reason
+MAX_OBJECT = 80  # characters of a case's object: it is repeated inside sentences
 MAX_ITEMS = {
     "collectivity.sites": 20,
     "collectivity.network": 20,
@@ -515,9 +528,22 @@ class _Reader:
                     non_users=self.text_list(items.get("non_users"), f"{where}.non_users"),
                     places=self.text_list(items.get("places"), f"{where}.places"),
                     known=self.text_list(items.get("known"), f"{where}.known"),
+                    nature=self.nature(items.get("nature"), f"{where}.nature"),
+                    object=self.optional_text(items.get("object"), f"{where}.object", MAX_OBJECT),
                 )
             )
         return tuple(cases)
+
+    def nature(self, entry, key: str) -> str:
+        value = self.optional_text(entry, key)
+        if not value or value in NATURES:
+            return value
+        hint = _suggest(slugify(value), NATURES) or _suggest(value, NATURES)
+        raise self.fail(
+            key,
+            f"nature de cas inconnue « {_shown(value)} »{hint} ; valeurs possibles : {', '.join(NATURES)}",
+            _line(entry[1]),
+        )
 
     # -- node helpers
 
@@ -596,10 +622,10 @@ class _Reader:
             raise self.fail(_join(path, key), "valeur obligatoire manquante", _line(node))
         return value
 
-    def optional_text(self, entry, key: str) -> str:
+    def optional_text(self, entry, key: str, limit: int = MAX_TEXT) -> str:
         if entry is None or _is_null(entry[1]):
             return ""
-        return self.text(entry[1], key)
+        return self.text(entry[1], key, limit)
 
     def text_list(self, entry, key: str) -> tuple[str, ...]:
         if entry is None or _is_null(entry[1]):

@@ -20,11 +20,12 @@ from transfogen.planning.rules import ProgrammeRules
 
 if TYPE_CHECKING:
     from transfogen.kit.sheets import Sheet
+    from transfogen.templating.natures import Natures
 
 MANIFEST = "transfogen.yaml"
 BLOCK_MINUTES = 180
 # Files of seances/ that frame the sessions rather than describe one stage or phase.
-NOT_PATTERNS = ("journee", "progression")
+NOT_PATTERNS = ("journee", "progression", "natures")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,14 @@ class Template:
         if not isinstance(progression, dict):
             raise TemplateError("un dictionnaire YAML est attendu", path=path)
         return progression
+
+    @cached_property
+    def natures(self) -> Natures:
+        """seances/natures.yaml: the words of each nature of case (empty without the file)."""
+        from transfogen.templating.natures import load_natures
+
+        materials = {method_id: list(sheet.meta.get("materials") or []) for method_id, sheet in self.methods.items()}
+        return load_natures(self.root / "seances" / "natures.yaml", materials)
 
     @property
     def role_files(self) -> list[Path]:

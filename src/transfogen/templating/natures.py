@@ -1,0 +1,192 @@
+"""What the nature of a case changes in its session sheets (a template's `seances/natures.yaml`).
+
+The file gives the words of each nature (where to observe, whom to meet, what to bring) and, per method,
+the objective and material lines written with those words. `Natures.tailor` rewrites a session's
+method texts for its case: `{objet}`, `{de:objet}`, `{à:objet}`… take the case's object (already
+escaped Markdown) or the nature's own, with the article's contractions (planning/names.py). A case's
+text is inserted once, never read again as a placeholder nor as a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from transfogen.errors import TemplateError
+from transfogen.planning.model import NATURES
+from transfogen.planning.names import phrase_forms
+
+FILE = "natures.yaml"
+# {mot}, {de:mot} or {à:mot}
+_PLACEHOLDER = re.compile(r"\{(?:(de|à):)?([a-z_]+)\}")
+_FORM = {None: "the", "de": "of", "à": "to"}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A method's texts in a session sheet, written with the case's words."""
+
+    purpose: str = ""
+    materials: Mapping[str, str] = field(default_factory=dict)  # the method sheet's line → its replacement
+
+
+@dataclass(frozen=True)
+class Natures:
+    """The words of each nature, and the method texts that use them. Empty: sheets stay as written."""
+
+    neutral: Mapping[str, str] = field(default_factory=dict)
+    natures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    activities: Mapping[str, Activity] = field(default_factory=dict)
+
+    def words(self, case: Mapping[str, Any] | None) -> dict[str, str]:
+        """The words of a case's sheets: its nature's (or the neutral ones), with the case's own object."""
+        if not self.neutral:
+            return {}
+        nature = str((case or {}).get("nature") or "")
+        words = {**self.neutral, **self.natures.get(nature, {})}
+        words["nature"] = nature
+        return words
+
+    def tailor(self, methods: Mapping[str, dict], case: Mapping[str, Any] | None) -> Mapping[str, dict]:
+        """The method texts of a case's session sheet; `case` is the kit context's entry (Markdown-escaped)."""
+        if case is None or not self.activities:
+            return methods
+        words = self.words(case)
+        forms = {name: phrase_forms(value) for name, value in words.items() if name != "nature"}
+        if case.get("object"):  # the profile's object, escaped; its forms were made on the raw text
+            forms["objet"] = {"the": case["object"], "of": case["object_of"], "to": case["object_to"]}
+
+        def word(match: re.Match[str]) -> str:
+            text = forms[match[2]][_FORM[match[1]]]
+            # A word that opens the text opens a sentence: « Les formulaires… », « De la carte… ».
+            return text[:1].upper() + text[1:] if match.start() == 0 else text
+
+        def fill(text: str) -> str:
+            return _PLACEHOLDER.sub(word, text)
+
+        tailored = dict(methods)
+        for method_id, activity in self.activities.items():
+            if method_id not in methods:
+                continue
+            sheet = dict(methods[method_id])
+            if activity.purpose:
+                sheet["purpose"] = fill(activity.purpose)
+            sheet["materials"] = [
+                fill(activity.materials[m]) if m in activity.materials else m for m in sheet["materials"]
+            ]
+            tailored[method_id] = sheet
+        return tailored
+
+
+def load_natures(path: Path, materials: Mapping[str, list[str]]) -> Natures:
+    """Read and check `seances/natures.yaml` against the template's method sheets (`materials`: method
+    id → its material lines); a missing file gives empty natures. Errors name the file, key and line."""
+    if not path.is_file():
+        return Natures()
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise TemplateError(
+            f"YAML illisible ({getattr(error, 'problem', error)})", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    checker = _Checker(path)
+    top = checker.mapping(root, "", ("neutral", "natures", "activities"))
+    neutral = checker.words(top.get("neutral"), "neutral")
+    natures: dict[str, dict[str, str]] = {}
+    for key_node, node in checker.items(top.get("natures"), "natures"):
+        if key_node.value not in NATURES:
+            raise checker.fail(
+                f"natures.{key_node.value}",
+                f"nature inconnue ; valeurs possibles : {', '.join(NATURES)}",
+                key_node,
+            )
+        words = checker.words((key_node, node), f"natures.{key_node.value}")
+        unknown = next((k for k in words if k not in neutral), None)
+        if unknown:
+            raise checker.fail(
+                f"natures.{key_node.value}.{unknown}", "mot absent de « neutral », qui définit le vocabulaire", node
+            )
+        natures[key_node.value] = words
+    activities: dict[str, Activity] = {}
+    for key_node, node in checker.items(top.get("activities"), "activities"):
+        method_id, where = key_node.value, f"activities.{key_node.value}"
+        if method_id not in materials:
+            raise checker.fail(
+                where, "méthode inconnue : aucune fiche methodes/<id>.md ne porte cet identifiant", key_node
+            )
+        spec = checker.mapping(node, where, ("purpose", "materials"))
+        purpose = checker.text(spec.get("purpose"), f"{where}.purpose", neutral)
+        replaced: dict[str, str] = {}
+        for line_node, text_node in checker.items(spec.get("materials"), f"{where}.materials"):
+            if line_node.value not in materials[method_id]:
+                raise checker.fail(
+                    f"{where}.materials",
+                    f"cette ligne n'est pas dans le matériel de la fiche methodes/{method_id}.md : « {line_node.value[:60]}… »",
+                    line_node,
+                )
+            replaced[line_node.value] = checker.text((line_node, text_node), f"{where}.materials", neutral)
+        activities[method_id] = Activity(purpose, replaced)
+    return Natures(neutral, natures, activities)
+
+
+class _Checker:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, key: str, message: str, node: yaml.Node) -> TemplateError:
+        return TemplateError(message, path=self.path, key=key, line=node.start_mark.line + 1)
+
+    def items(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        if entry is None:
+            return []
+        node = entry[1]
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(key, "des clés sont attendues ici", node)
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key, "une clé doit être un texte", key_node)
+        return list(node.value)
+
+    def mapping(self, node: yaml.Node | None, key: str, allowed: tuple[str, ...]) -> dict:
+        if node is None:
+            raise TemplateError("le fichier est vide", path=self.path)
+        found = {}
+        for key_node, value in self.items((node, node), key or "(racine)"):
+            if key_node.value not in allowed:
+                where = f"{key}.{key_node.value}" if key else key_node.value
+                raise self.fail(where, f"clé inconnue ; clés possibles : {', '.join(allowed)}", key_node)
+            found[key_node.value] = (key_node, value)
+        return found
+
+    def words(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str) -> dict[str, str]:
+        words = {}
+        for key_node, value in self.items(entry, key):
+            if not re.fullmatch(r"[a-z_]+", key_node.value):
+                raise self.fail(
+                    f"{key}.{key_node.value}", "un mot s'écrit en minuscules sans accent (a-z, _)", key_node
+                )
+            words[key_node.value] = self.text((key_node, value), f"{key}.{key_node.value}", None)
+        return words
+
+    def text(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str, vocabulary: Mapping[str, str] | None) -> str:
+        if entry is None:
+            return ""
+        node = entry[1]
+        if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
+            raise self.fail(key, "un texte est attendu", node)
+        if vocabulary is not None:
+            for match in _PLACEHOLDER.finditer(node.value):
+                if match[2] not in vocabulary:
+                    raise self.fail(
+                        key,
+                        f"mot inconnu « {match[0]} » ; mots de « neutral » : {', '.join(sorted(vocabulary))}",
+                        node,
+                    )
+        return str(node.value)
