@@ -57,6 +57,17 @@ def test_same_stage_sessions_of_cases_of_different_natures_differ_in_material_an
     assert "Observer sans intervenir la rue, la place ou le square" in steps_trees
     assert "Observer sans intervenir les bureaux, les locaux techniques" in steps_gestures
     assert "Ce que le groupe étudie :** les écogestes au bureau, une pratique interne" in eco_gestures
+    # The first case's sheets give the steps in full: they speak of the case too.
+    assert (
+        "pour les personnes qui font la démarche, et pour les agents qui font vivre la carte citoyenne" in citizen_card
+    )
+    # The session's own preparation and its map of actors follow the nature too.
+    preparation = "Préparation : qui fait quoi avant la séance"
+    prep_trees, prep_gestures = _section(tree_pits, preparation), _section(eco_gestures, preparation)
+    assert "formulaires, chiffres de fréquentation" not in prep_trees + prep_gestures
+    assert "le plan du site, des photos" in prep_trees and "les notes de service, pages d'intranet" in prep_gestures
+    assert "la direction des ressources humaines, les représentants du personnel" in eco_gestures
+    assert "les écoles et les centres sociaux" not in _section(eco_gestures, "Le cas")  # no outside partners
 
 
 def test_the_method_sheets_themselves_stay_general(kits):
@@ -162,6 +173,26 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     return root
 
 
+def test_case_words_in_a_pattern_are_checked_where_no_case_fills_them(tmp_path):
+    root = tmp_path / "gabarit"
+    shutil.copytree(TRANSFO, root)
+    launch = root / "seances" / "lancement.yaml"
+    text = launch.read_text(encoding="utf-8")
+    launch.write_text(text.replace("de son dispositif,", "{de:objet},", 1), encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        _ = load_template(root).natures
+    assert error.value.path == str(launch) and "les séances hors cas" in error.value.message
+    assert "{de:objet}" in launch.read_text(encoding="utf-8").splitlines()[error.value.line - 1]
+    launch.write_text(text, encoding="utf-8")
+    cadrage = root / "seances" / "cadrage.yaml"
+    cadrage.write_text(
+        cadrage.read_text(encoding="utf-8").replace("{a_transmettre}", "{a_transmetre}", 1), encoding="utf-8"
+    )
+    with pytest.raises(TemplateError) as error:
+        _ = load_template(root).natures
+    assert error.value.key == "preparation" and "mot inconnu « {a_transmetre} »" in error.value.message
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key", "message"),
     [
@@ -173,6 +204,7 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
             "mot inconnu « {de:usager} »",
         ),
         ("  parcours-usager:\n", "  parcours-usagers:\n", "activities.parcours-usagers", "méthode inconnue"),
+        ('"Marquer les frictions":', '"Marquer la friction":', "activities.parcours-usager.steps", "pas d'étape"),
         (
             "à coller sur la frise à l'étape où ils interviennent.\":",
             'à coller sur la frise.":',

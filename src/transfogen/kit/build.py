@@ -196,7 +196,7 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             "seances/seance.md",
             s=s,
             composed=composed,
-            pattern=composed.pattern,
+            pattern=template.natures.tailor_pattern(composed.pattern, case) if session.stage else composed.pattern,
             methods=template.natures.tailor(methods, case),
             nature=template.natures.words(case) if case else {},
             level=_level(template, composed.level),

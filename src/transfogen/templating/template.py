@@ -138,8 +138,14 @@ class Template:
         """seances/natures.yaml: the words of each nature of case (empty without the file)."""
         from transfogen.templating.natures import load_natures
 
-        materials = {method_id: list(sheet.meta.get("materials") or []) for method_id, sheet in self.methods.items()}
-        return load_natures(self.root / "seances" / "natures.yaml", materials)
+        natures = load_natures(self.root / "seances" / "natures.yaml", {i: s.meta for i, s in self.methods.items()})
+        stages = {stage.id for stage in self.rules.case_stages}
+        for path in sorted((self.root / "seances").glob("*.yaml")):  # case words only where a case fills them
+            if path.stem not in NOT_PATTERNS:
+                natures.check_pattern(path, _read_yaml(path), path.stem in stages)
+        for path in sorted((self.root / "seances" / "labo").glob("*.yaml")):
+            natures.check_pattern(path, _read_yaml(path), False)
+        return natures
 
     @property
     def role_files(self) -> list[Path]:
