@@ -138,3 +138,75 @@ def test_depuis_needs_a_known_example(here):
     result = run("--depuis", "atlantide", "-o", "kit", typed="")
     assert result.exit_code == 1
     assert result.stderr.startswith("Erreur : atlantide : --depuis : ni fichier, ni exemple fourni")
+
+
+# After the name and the number picked in the official list: Enter keeps every proposed answer but the
+# start date, and no case.
+KEEP_PROPOSED = ["", "", "", "", "2027-03-01", "", "", "", "", "", "", ""]
+
+
+@pytest.mark.parametrize("typed_name", ["Saint-Denis", "st denis", "SAINT DENIS"])
+def test_an_ambiguous_name_lists_the_homonyms_and_the_pick_fills_in_the_answers(here, typed_name):
+    result = run("-o", "saint-denis", typed=answers(typed_name, "2", *KEEP_PROPOSED))
+    assert result.exit_code == 0, result.output
+    # The most populous first: Réunion's Saint-Denis, then Seine-Saint-Denis's, then the villages.
+    assert "  1. Saint-Denis, commune (974 La Réunion)" in result.output
+    assert "  2. Saint-Denis, commune (93 Seine-Saint-Denis)" in result.output
+    assert "Département (code INSEE) [93] :" in result.output
+    collectivity = saved_profile(here / "saint-denis")["collectivity"]
+    assert collectivity == {"name": "Saint-Denis", "kind": "commune", "department": "93", "school_zone": "C"}
+    again = run("-o", "la-reunion", typed=answers(typed_name, "1", *KEEP_PROPOSED))
+    assert again.exit_code == 0, again.output
+    assert saved_profile(here / "la-reunion")["collectivity"] == {
+        **collectivity,
+        "department": "974",
+        "school_zone": "none",
+    }
+
+
+def test_a_unique_name_is_taken_on_enter_and_fills_in_kind_department_zone_and_team(here):
+    result = run("-o", "ems", typed=answers("eurometropole de strasbourg", "", *KEEP_PROPOSED))
+    assert result.exit_code == 0, result.output
+    assert "Eurométropole de Strasbourg, métropole (67 Bas-Rhin)" in result.output
+    profile = saved_profile(here / "ems")
+    # The same values as `transfogen profil` writes: the official spelling, the team for 522 670 people.
+    assert profile["collectivity"] == {
+        "name": "Eurométropole de Strasbourg",
+        "kind": "metropole",
+        "department": "67",
+        "school_zone": "B",
+    }
+    assert profile["team"] == {"residents": 4, "ambassadors": 25}
+
+
+def test_a_name_not_in_the_list_or_none_picked_is_kept_as_typed(here):
+    result = run("-o", "syndicat", typed=answers("Syndicat des communes du Val", *ARLES[1:]))
+    assert result.exit_code == 0, result.output
+    assert "liste officielle" not in result.output
+    assert saved_profile(here / "syndicat")["collectivity"]["name"] == "Syndicat des communes du Val"
+    # 0: none of the homonyms; a wrong number is asked again.
+    result = run("-o", "groupement", typed=answers("saint-denis", "7", "0", *ARLES[1:]))
+    assert result.exit_code == 0, result.output
+    assert "Erreur : répondez par un numéro de 1 à 4, ou 0 pour aucune" in result.output
+    collectivity = saved_profile(here / "groupement")["collectivity"]
+    assert collectivity["name"] == "saint-denis" and collectivity["department"] == "13"
+    assert "school_zone" not in collectivity
+
+
+def test_tab_completes_the_name_on_a_terminal(monkeypatch):
+    readline = pytest.importorskip("readline")
+    from transfogen.cli.collectivity_prompt import name_completion
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("sys.stdout", Terminal())
+    before = readline.get_completer()
+    with name_completion():
+        complete = readline.get_completer()
+        assert complete("strasb", 0) == "Strasbourg"
+        assert complete("Ste Colombe", 0) == "Sainte-Colombe"
+        assert complete("Ste Colombe", 1) not in ("Sainte-Colombe", None)  # each name once, homonyms aside
+    assert readline.get_completer() is before

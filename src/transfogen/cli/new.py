@@ -87,9 +87,13 @@ class Wizard:
     def __init__(self, start: dict | None = None):
         self.answers: dict[str, Any] = {}
         self.start = start or {}
+        self.listed: dict[str, Any] = {}  # dotted keys filled in from the official list, once picked there
 
     def proposed(self, key: str, fallback: Any = None) -> Any:
-        """What the starting profile (an example) says for `key`, else `fallback`."""
+        """What the collectivity picked in the official list, else the starting profile (an example), says
+        for `key`, else `fallback`."""
+        if key in self.listed:
+            return self.listed[key]
         value: Any = self.start
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -152,7 +156,7 @@ def ask_profile(wizard: Wizard) -> None:
     from transfogen.planning.profile import KIND_LABELS, slugify
 
     click.echo("Décrivez votre collectivité ; Entrée garde la valeur proposée entre crochets.", err=True)
-    wizard.ask("collectivity.name", "Nom de la collectivité", str.strip, wizard.proposed("collectivity.name"))
+    ask_name(wizard)
 
     kinds = {**{slugify(label): kind for kind, label in KIND_LABELS.items()}, **{kind: kind for kind in KINDS}}
 
@@ -165,9 +169,11 @@ def ask_profile(wizard: Wizard) -> None:
 
     proposed_kind = KIND_LABELS[wizard.proposed("collectivity.kind", "commune")]
     wizard.ask("collectivity.kind", f"Type ({', '.join(KIND_LABELS.values())})", kind, proposed_kind)
-    wizard.ask(
+    department = wizard.ask(
         "collectivity.department", "Département (code INSEE)", str.strip, wizard.proposed("collectivity.department")
     )
+    if wizard.listed and department.upper() == wizard.listed["collectivity.department"]:
+        wizard.put("collectivity.school_zone", wizard.listed["collectivity.school_zone"])
     for key, question in (
         ("collectivity.sites", "Lieux des séances"),
         ("collectivity.network", "Collectivités partenaires du réseau"),
@@ -195,6 +201,22 @@ def ask_profile(wizard: Wizard) -> None:
     ):
         wizard.ask(key, question, _number, str(wizard.proposed(key, fallback)))
     ask_cases(wizard)
+
+
+def ask_name(wizard: Wizard) -> None:
+    """The name, completed and matched against the official list; a pick there fills in the next answers."""
+    from transfogen.cli.collectivity_prompt import choose_collectivity, listed_values, name_completion
+
+    proposed = wizard.proposed("collectivity.name")
+    with name_completion():
+        name = wizard.ask("collectivity.name", "Nom de la collectivité", str.strip, proposed)
+    if name == proposed:  # the starting example's own name: its answers are already proposed
+        return
+    entry = choose_collectivity(name)
+    values = listed_values(entry) if entry is not None else None
+    if values is not None:
+        wizard.listed = values
+        wizard.put("collectivity.name", values["collectivity.name"])  # the official spelling
 
 
 def ask_cases(wizard: Wizard) -> None:
@@ -262,8 +284,11 @@ def new(
 
     PROFIL est le fichier YAML de la collectivité, ou le nom d'un exemple
     fourni (voir « transfogen examples »). Sans PROFIL, pose les questions une
-    à une ; les réponses sont gardées dans le kit (.transfogen/profil.yaml),
-    et dans un fichier à côté du kit si la génération échoue.
+    à une ; le nom est cherché dans la liste officielle des collectivités
+    (Tab le complète dans un terminal) et la collectivité choisie propose
+    type, département, zone scolaire et équipe. Les réponses sont gardées
+    dans le kit (.transfogen/profil.yaml), et dans un fichier à côté du kit
+    si la génération échoue.
 
     \b
     Exemples :

@@ -147,14 +147,14 @@ class Directory:
         if code in self._departments:
             found.append(self.department(code))
         if not found:
-            found = [self._by_index(entry) for entry in self._names().get(slugify(text), ())]
+            found = [self._by_index(entry) for entry in self._names().get(name_key(text), ())]
         if department:
             found = [entry for entry in found if entry.department == department]
         return found
 
     def complete(self, prefix: str, limit: int = 10) -> list[Collectivity]:
         """Collectivities whose name starts with `prefix`, the most populous first (for a wizard)."""
-        start = slugify(prefix)
+        start = name_key(prefix, partial=True)
         keys = [key for key in self._names() if key.startswith(start)]
         entries = [self._by_index(entry) for key in keys for entry in self._names()[key]]
         return sorted(entries, key=lambda entry: (-entry.population, entry.name, entry.code))[:limit]
@@ -215,7 +215,7 @@ class Directory:
         tables = (("commune", self._communes), ("epci", self._epcis), ("region", regions))
         for table, rows in (*tables, ("departement", self._departments)):
             for code, row in rows.items():
-                index.setdefault(slugify(row[0]), []).append((table, code))
+                index.setdefault(name_key(row[0]), []).append((table, code))
         return index
 
     def _names(self) -> dict[str, list[tuple[str, str]]]:
@@ -226,6 +226,19 @@ class Directory:
         return {"commune": self.commune, "epci": self.epci, "departement": self.department, "region": self.region}[
             table
         ](code)
+
+
+# Abbreviations people type for the words official names spell out ("St-Denis", "Ste Colombe").
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def name_key(name: str, partial: bool = False) -> str:
+    """A name as the search compares it: accents, case and punctuation aside, "St" read as "Saint".
+
+    With `partial` (a name being typed), the last word may be unfinished: "st" could start "Strasbourg"."""
+    words = slugify(name).split("-")
+    last = len(words) - 1 if partial and name[-1:].isalnum() else len(words)
+    return "-".join(_ABBREVIATIONS.get(word, word) if index < last else word for index, word in enumerate(words))
 
 
 def commune_department(code: str) -> str:
