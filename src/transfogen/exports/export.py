@@ -9,6 +9,7 @@ the functions: this module is only loaded by `transfogen export`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import functools
@@ -19,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
@@ -84,14 +85,17 @@ def check_kit(kit: Path) -> None:
         )
 
 
-def kit_info(kit: Path) -> KitInfo:
+def kit_info(kit: Path, loaded: Sequence[Chapter] = ()) -> KitInfo:
+    """The kit's cover facts; the session sheets are taken from `loaded` chapters when they are there."""
     import json
 
     from transfogen.planning.profile import load_profile
 
     check_kit(kit)
     profile = load_profile(kit / STATE_DIR / "profil.yaml")
-    sheets = [_load(kit, path.relative_to(kit).as_posix()).sheet for path in sorted((kit / "seances").glob("*.md"))]
+    known = {chapter.rel: chapter for chapter in loaded}
+    rels = [path.relative_to(kit).as_posix() for path in sorted((kit / "seances").glob("*.md"))]
+    sheets = [(known[rel] if rel in known else _load(kit, rel)).sheet for rel in rels]
     sessions = [sheet for sheet in sheets if sheet is not None and sheet.kind == "seance"]
     days = [day for sheet in sessions for day in sheet.meta["dates"]]
     template = "transfo"
@@ -195,12 +199,11 @@ PDF_VARIANT, ARCHIVE_VARIANT = "pdf/ua-1", "pdf/a-2a"
 def export_pdf(kit: Path, out: Path, sheet: Path | None = None, force: bool = False, *, archive: bool = False) -> Path:
     """Write the whole kit as one A4 booklet (cover, contents, every file on its own pages), or one
     sheet when `sheet` is given: tagged PDF/UA-1, or PDF/A-2a with `archive`. Returns the PDF's path."""
-    info = kit_info(kit)
+    check_kit(kit)
+    parts = [_load(kit, sheet_in_kit(kit, sheet))] if sheet is not None else chapters(kit)
+    info = kit_info(kit, parts)  # the session sheets just parsed are not read again
     refuse_existing([out], force)
-    if sheet is not None:
-        document = booklet_html(info, [_load(kit, sheet_in_kit(kit, sheet))], cover=False)
-    else:
-        document = booklet_html(info, chapters(kit), cover=True)
+    document = booklet_html(info, parts, cover=sheet is None)
     variant = ARCHIVE_VARIANT if archive else PDF_VARIANT
     write_file(out, _pdf_bytes(document, kit, variant), force=True, make_parents=True)  # checked above
     return out
@@ -220,7 +223,35 @@ def _pdf_bytes(document: str, kit: Path, variant: str = PDF_VARIANT) -> bytes:
     # the fetcher below refuses: not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     base = str(kit.resolve()) + "/"
-    return HTML(string=document, base_url=base, url_fetcher=kit_fetcher(kit)).write_pdf(pdf_variant=variant)
+    with _page_references_kept():
+        return HTML(string=document, base_url=base, url_fetcher=kit_fetcher(kit)).write_pdf(pdf_variant=variant)
+
+
+@contextlib.contextmanager
+def _page_references_kept() -> Iterator[None]:
+    """pydyf rebuilds the list of every page's reference each time it is asked for one, and WeasyPrint's
+    tagging asks once per tagged element: quadratic in the pages (about a sixth of a 470-page booklet's
+    time). While the PDF is written, the list is rebuilt only when a page has been added; same bytes."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property) or original.fget is None:
+        yield  # another pydyf: nothing to speed up, nothing to change
+        return
+    build = original.fget
+
+    def page_references(pdf: Any) -> tuple:
+        count = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_transfogen_page_references")
+        if kept is None or kept[0] != count:
+            kept = pdf.__dict__["_transfogen_page_references"] = (count, build(pdf))
+        return kept[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
 
 
 def kit_fetcher(kit: Path):
@@ -374,15 +405,16 @@ def export_docx(kit: Path, out: Path, sheet: Path | None = None, force: bool = F
     """Write editable Word files. With `sheet`: that one file at `out`. Without: `out` is a folder
     that mirrors the kit, one .docx per session, method and role sheet and per founding document
     (`out/seances/seance-01.docx`, `out/documents/…`). Returns the files written, in kit order."""
-    info = kit_info(kit)
+    check_kit(kit)
     if sheet is not None:
         chapter = _load(kit, sheet_in_kit(kit, sheet))
+        info = kit_info(kit, [chapter])
         refuse_existing([out], force)
         write_file(out, _fixed_zip(_docx_bytes(info, chapter, set()), info.start), force=True, make_parents=True)
         return [out]
-    jobs = [
-        (chapter, chapter.rel[:-3] + ".docx") for chapter in chapters(kit) if chapter.rel.split("/")[0] in DOCX_FOLDERS
-    ]
+    parts = chapters(kit)
+    info = kit_info(kit, parts)  # the session sheets just parsed are not read again
+    jobs = [(chapter, chapter.rel[:-3] + ".docx") for chapter in parts if chapter.rel.split("/")[0] in DOCX_FOLDERS]
     if not jobs:
         raise TransfogenError(f"{kit} : aucune fiche ni aucun document à exporter")
     refuse_existing([out / rel for _, rel in jobs], force)
