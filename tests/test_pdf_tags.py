@@ -6,6 +6,7 @@ content marked; every figure (the frise) with its alternative text. `--archive` 
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from pathlib import Path
 
@@ -101,3 +102,23 @@ def test_archive_is_for_pdf_only(kit):
     result = CliRunner().invoke(main, ["export", str(kit), "--format", "docx", "--archive"])
     assert result.exit_code == 1
     assert "--archive" in result.stderr
+
+
+def test_page_references_kept_while_writing_change_no_byte(kit):
+    """The export keeps pydyf's list of page references while it writes the PDF (the tagging asked for it
+    once per tagged element, rebuilding it each time): the seam is still there, the PDF is the same byte
+    for byte as pydyf alone writes it, and pydyf is left as it was."""
+    import pydyf
+    from weasyprint import HTML
+
+    from transfogen.exports.export import PDF_VARIANT, _pdf_bytes, booklet_html, chapters, kit_fetcher, kit_info
+
+    original = pydyf.PDF.__dict__["page_references"]
+    assert isinstance(original, property)
+    parts = [chapter for chapter in chapters(kit) if chapter.rel.startswith("seances/")][:3]
+    document = booklet_html(kit_info(kit, parts), parts, cover=True)
+    ours = _pdf_bytes(document, kit)
+    assert pydyf.PDF.__dict__["page_references"] is original
+    plain = HTML(string=document, base_url=str(kit.resolve()) + "/", url_fetcher=kit_fetcher(kit))
+    assert ours == plain.write_pdf(pdf_variant=PDF_VARIANT)
+    assert len(pikepdf.open(io.BytesIO(ours)).pages) > 3
