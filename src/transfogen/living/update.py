@@ -235,6 +235,7 @@ class UpdatePlan:
     template: str  # "transfo 0.1.0 → 0.2.0" when the template changed, else ""
     state: dict[str, bytes]  # the new `.transfogen/` files
     changelog: bytes | None = None
+    retired: list[str] = field(default_factory=list)  # `.transfogen/` files of an older format, replaced
 
     @property
     def conflicts(self) -> list[str]:
@@ -250,7 +251,7 @@ class UpdatePlan:
 
     @property
     def deletions(self) -> list[str]:
-        return [f.path for f in self.files if f.action == "supprimé"]
+        return [f.path for f in self.files if f.action == "supprimé"] + self.retired
 
     @property
     def empty(self) -> bool:
@@ -281,7 +282,7 @@ def plan_update(
     from transfogen.exports.calendar_formats import CalendarHistory
     from transfogen.exports.export import check_kit
     from transfogen.kit.build import build_kit
-    from transfogen.kit.snapshot import kit_files, read_render
+    from transfogen.kit.snapshot import LEGACY_RENDER_FILE, kit_files, read_render
     from transfogen.planning.profile import parse_profile
     from transfogen.templating.template import load_template
     from transfogen.templating.template_source import open_template, resolve_template
@@ -341,6 +342,7 @@ def plan_update(
         profile=profile_changes(old_profile_text, new_profile_text),
         template=f"{before} → {after}" if before != after else "",
         state={name: data for name, data in state.items() if _differs(state_dir / name, data)},
+        retired=[f"{STATE_DIR}/{name}" for name in (LEGACY_RENDER_FILE,) if (state_dir / name).is_file()],
     )
     if plan.files or plan.changes or plan.template:
         current = (kit / CHANGELOG).read_bytes() if (kit / CHANGELOG).is_file() else None
