@@ -88,3 +88,24 @@ def test_find_raw_html_reports_lines_and_ignores_code():
 def test_headings_skip_code_blocks():
     text = "## Un\n\n```\n## Pas un titre\n```\n\n### Deux\n"
     assert headings(text) == [(2, "Un", 0), (3, "Deux", 6)]
+
+
+def test_a_page_rendered_by_sections_is_the_page_rendered_whole():
+    from transfogen.kit.markup import _markdown
+
+    whole = _markdown().render
+    pages = [
+        # Sections repeated from page to page, lists and tables closed by a heading.
+        "Intro\n\n## Étapes\n\n- un\n- deux\n\n## Tableau\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n### Suite\n\nFin.\n",
+        "## Étapes\n\n- un\n- deux\n\n## Autre\n\n1. premier\n\n   suite du premier\n",
+        # The same heading twice: the page numbers the second one.
+        "## Objectifs\n\nA\n\n## Objectifs\n\nB\n\n## Objectifs-1\n\nC\n",
+        # What joins two sections: a code fence holding a heading line, a reference definition.
+        "Texte\n\n```\n\n# pas un titre\n```\n\n## Vrai titre\n",
+        "Voir [la fiche][f].\n\n## Titre\n\n[f]: https://example.org/fiche\n",
+        "---\ntitle: x\n\n# commentaire\n---\n\n## Titre\n",
+        "> citation\n\n# Titre\n\n* liste\n\n  # pas dans la liste\n",
+    ]
+    for page in pages * 2:  # the second time, the sections come from the cache
+        assert render_markdown(page) == whole(page), page
+    assert 'id="objectifs-1-1"' in render_markdown(pages[2])

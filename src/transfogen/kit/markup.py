@@ -79,9 +79,44 @@ def _markdown() -> MarkdownIt:
     return _renderer
 
 
+# A kit's pages share many sections word for word (a method's step-by-step in every session that uses it,
+# the same sections in every kit of a batch): each section is rendered once per process. A section starts
+# at a heading line after a blank line; everything before it is closed by then (paragraph, list, table),
+# so the page is the sections' HTML put end to end, as long as nothing joins two sections: no code fence
+# (it may hold a heading line), no link reference definition (it serves the whole page), no two headings
+# with the same id (a page numbers its duplicates).
+_SECTION_START = re.compile(r"\n[ \t]*\n(?=#{1,6}[ \t\n])")
+_HEADING_ID = re.compile(r'<h[1-6] id="([^"]*)"')
+_SECTION_CACHE_SIZE = 4000  # about 10 MB of HTML; a batch of kits of one template needs fewer
+_sections: dict[str, str] = {}
+
+
+def _split_sections(text: str) -> list[str] | None:
+    if text.startswith("---") or "```" in text or "~~~" in text or "]:" in text:
+        return None
+    cuts = [match.end() for match in _SECTION_START.finditer(text)]
+    if not cuts:
+        return None
+    return [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
 def render_markdown(text: str) -> str:
     """Markdown (with or without its YAML front matter) to an HTML fragment; raw HTML is escaped."""
-    return _markdown().render(text)
+    sections = _split_sections(text)
+    if sections is None:
+        return _markdown().render(text)
+    parts = []
+    for section in sections:
+        html = _sections.get(section)
+        if html is None:
+            if len(_sections) >= _SECTION_CACHE_SIZE:
+                _sections.clear()
+            html = _sections[section] = _markdown().render(section)
+        parts.append(html)
+    ids = [found for part in parts for found in _HEADING_ID.findall(part)]
+    if len(ids) != len(set(ids)):
+        return _markdown().render(text)  # the whole page numbers its duplicate headings
+    return "".join(parts)
 
 
 def parse_markdown(text: str) -> list:
