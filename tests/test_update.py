@@ -297,7 +297,7 @@ def test_a_failing_render_or_staging_leaves_the_kit_as_it_was(kit, blackout_prof
     def broken_build(*args, **kwargs):
         raise TemplateError("gabarit cassé au milieu du rendu")
 
-    monkeypatch.setattr(kit_module, "build_kit", broken_build)
+    monkeypatch.setattr(kit_module, "make_kit_files", broken_build)
     result = CliRunner().invoke(main, ["update", str(kit), "--profile", str(blackout_profile)])
     assert result.exit_code == 1 and "gabarit cassé" in result.output
     monkeypatch.undo()

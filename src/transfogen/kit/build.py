@@ -21,7 +21,7 @@ from transfogen import __version__
 from transfogen.errors import TemplateError, TransfogenError, UnsafeTemplateError
 from transfogen.kit.context import Labels, build_context, markdown_context, session_file
 from transfogen.kit.documents import documents_context
-from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
+from transfogen.kit.files import CONTEXT_FILE, STATE_DIR, KitFiles
 from transfogen.planning.model import Profile, Programme
 from transfogen.templating.template import Template, load_template
 
@@ -44,22 +44,23 @@ def _labels(template: Template, department: str) -> Labels:
     )
 
 
-def _render_skeleton(template: Template, context: dict, work: Path, trust: bool) -> Path:
-    """Render the skeleton into `work/kit`, with the profile data as the private variable `_kit`.
+def _render_skeleton(template: Template, context: dict, work: Path, trust: bool, files: KitFiles) -> None:
+    """Render the skeleton into `files`, with the profile data as the private variable `_kit`.
 
     transfogen's own sandboxed renderer does it (skeleton.py); cookiecutter runs only a template the
-    user trusts that has code to run (hooks, extensions, nested templates), as it always did.
+    user trusts that has code to run (hooks, extensions, nested templates), as it always did, into `work/kit`.
     """
+    from transfogen.kit.snapshot import kit_files
     from transfogen.templating.skeleton import plan_skeleton, write_skeleton
     from transfogen.templating.template_source import code_in_template
 
     # The slug is made of [a-z0-9-] only; everything else travels in the private `_kit`.
     data = {"slug": context["collectivity"]["slug"], "_kit": context}
-    kit = work / "kit"
     if trust and code_in_template(template.root):
-        return _render_with_cookiecutter(template, data, work, kit)
-    write_skeleton(plan_skeleton(template.root, data), kit)
-    return kit
+        files.add_written(kit_files(_render_with_cookiecutter(template, data, work, work / "kit")))
+        return
+    skeleton = plan_skeleton(template.root, data)
+    write_skeleton(skeleton, lambda target, content: files.write(target, content, exclusive=True))
 
 
 def _render_with_cookiecutter(template: Template, data: dict, work: Path, kit: Path) -> Path:
@@ -125,15 +126,7 @@ def _skeleton_error(template: Template, error: Exception) -> TemplateError:
     return TemplateError(message, path=template.skeleton / relative, line=line or 1)
 
 
-def _write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="\n")
-
-
-def _render_items(template: Template, context: dict, programme: Programme, kit: Path) -> None:
+def _render_items(template: Template, context: dict, programme: Programme, files: KitFiles) -> None:
     """Render what cookiecutter cannot: one file per role, per method and per session."""
     from transfogen.kit.composer import compose_programme
     from transfogen.kit.method_document import method_markdown
@@ -146,14 +139,14 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
         return render_file(env, name, template.root / name, kit=context, **variables)
 
     for path in sorted((template.root / "roles").glob("*.md")):
-        _write(kit / "roles" / path.name, render(f"roles/{path.name}", role_id=path.stem))
+        files.write(f"roles/{path.name}", render(f"roles/{path.name}", role_id=path.stem))
     for method_id, sheet in sorted(template.methods.items()):
         text = Path(sheet.path).read_text(encoding="utf-8")
         # Most method sheets are plain Markdown: compiling them as templates would only cost time.
         if any(marker in text for marker in ("{{", "{%", "{#")):
             sheet = parse_sheet(render(f"methodes/{method_id}.md"), sheet.path, lint=False)
         # The kit's copy is read and printed by people: the fields laid out as text, not YAML.
-        _write(kit / "methodes" / f"{method_id}.md", method_markdown(sheet))
+        files.write(f"methodes/{method_id}.md", method_markdown(sheet))
 
     methods = {
         method_id: {
@@ -210,7 +203,7 @@ def _render_items(template: Template, context: dict, programme: Programme, kit: 
             following=by_number.get(session.number + 1),
         )
         front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
-        _write(kit / session_file(session.number), f"---\n{front}---\n\n{body}")
+        files.write(session_file(session.number), f"---\n{front}---\n\n{body}")
 
 
 def _homework(composed: Any, template: Template) -> list:
@@ -227,11 +220,11 @@ def _level(template: Template, level: str) -> dict:
     return dict(next((lvl for lvl in levels if lvl.get("id") == level), {}))
 
 
-def _write_calendar(programme: Programme, template: Template, kit: Path, history: Any = None) -> None:
+def _write_calendar(programme: Programme, template: Template, files: KitFiles, history: Any = None) -> None:
     from transfogen.exports.calendar_formats import to_csv, to_ics
 
-    _write(kit / "calendrier" / "calendrier.ics", to_ics(programme, template.names, history))
-    _write(kit / "calendrier" / "calendrier.csv", to_csv(programme, template.names))
+    files.write("calendrier/calendrier.ics", to_ics(programme, template.names, history))
+    files.write("calendrier/calendrier.csv", to_csv(programme, template.names))
 
 
 def kit_context(programme: Programme, template: Template) -> dict:
@@ -272,19 +265,37 @@ def build_kit(
     """Build the whole kit inside `work` and return its folder (not yet at its destination).
 
     `history` (a `calendar_formats.CalendarHistory`) carries the previous calendar on an update."""
+    kit = work / "kit"
+    make_kit_files(programme, template, profile_text, work, kit, trust=trust, site=site, history=history)
+    return kit
+
+
+def make_kit_files(
+    programme: Programme,
+    template: Template,
+    profile_text: str,
+    work: Path,
+    folder: Path | None,
+    *,
+    trust: bool = False,
+    site: bool = True,
+    history: Any = None,
+) -> KitFiles:
+    """Every file of the kit, in memory, and written into `folder` (inside `work`) unless it is None."""
     from transfogen.kit.site import build_site
     from transfogen.kit.snapshot import store_render
     from transfogen.templating.sandbox import render_budget
 
+    files = KitFiles(folder)
     context = kit_context(programme, template)
     markdown = markdown_context(context)  # what the Markdown templates see: profile text escaped
     with render_budget():  # one time and size budget for all the templates of the kit
-        kit = _render_skeleton(template, markdown, work, trust)
-        _render_items(template, markdown, programme, kit)
-    _write_calendar(programme, template, kit, history)
-    _write(kit / STATE_DIR / "profil.yaml", profile_text)
-    _write(
-        kit / STATE_DIR / "gabarit.json",
+        _render_skeleton(template, markdown, work, trust, files)
+        _render_items(template, markdown, programme, files)
+    _write_calendar(programme, template, files, history)
+    files.write(f"{STATE_DIR}/profil.yaml", profile_text)
+    files.write(
+        f"{STATE_DIR}/gabarit.json",
         json.dumps(
             {"template": template.name, "template_version": template.version, "transfogen": __version__},
             ensure_ascii=False,
@@ -294,11 +305,11 @@ def build_kit(
         + "\n",
     )
     # The data behind the kit, for the exports and for anyone who wants to build on it.
-    _write(kit / STATE_DIR / CONTEXT_FILE, json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    files.write(f"{STATE_DIR}/{CONTEXT_FILE}", json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     if site:
-        build_site(kit, context)
-    store_render(kit)  # the base of the next `transfogen update`
-    return kit
+        build_site(files, context)
+    store_render(files)  # the base of the next `transfogen update`
+    return files
 
 
 def generate_kit(

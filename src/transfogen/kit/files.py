@@ -28,6 +28,43 @@ STALE_AFTER = 10 * 60  # seconds: a build folder whose owner is unknown is aband
 _BUILD_NAME = re.compile(r"\.transfogen-(?:(\d+)-)?[a-z0-9_]{8}")
 
 
+class KitFiles:
+    """A kit's files as they are made, by POSIX path inside the kit.
+
+    They stay in memory, where the site, the previous render and a batch's zip read them, and are written
+    into `folder` as they come, unless `folder` is None (a batch's zip, an update's new render need no copy
+    on disk). Each folder is made once.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.data: dict[str, bytes] = {}
+        self._made: set[str] = set()
+
+    def write(self, name: str, content: str | bytes, *, exclusive: bool = False) -> None:
+        """Add a file; `exclusive`: fail with FileExistsError rather than replace one."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if exclusive and name in self.data:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), name)
+        if self.folder is not None:
+            parent = name.rpartition("/")[0]
+            if parent not in self._made:
+                (self.folder / parent).mkdir(parents=True, exist_ok=True)
+                self._made.add(parent)
+            with open(self.folder / name, "xb" if exclusive else "wb") as stream:
+                stream.write(data)
+        self.data[name] = data
+
+    def add_written(self, files: dict[str, bytes]) -> None:
+        """Files something else wrote into the folder (cookiecutter), now known here too."""
+        self.data.update(files)
+        self._made.update(name.rpartition("/")[0] for name in files)
+
+    def generated(self) -> dict[str, bytes]:
+        """Every file outside `.transfogen/`: what `transfogen update` compares with."""
+        return {name: data for name, data in self.data.items() if name.split("/", 1)[0] != STATE_DIR}
+
+
 def os_reason(error: OSError) -> str:
     """Why a file operation failed, in French, without a path inside a build folder (it means nothing
     to the user and is gone by the time they read the message)."""

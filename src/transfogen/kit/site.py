@@ -6,9 +6,13 @@ pages. Markdown is rendered with raw HTML disabled, so profile data can never in
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transfogen.kit.files import KitFiles
 
 SITE_DIR = "site"
 CSS_NAME = "style.css"
@@ -68,18 +72,24 @@ def _kit_file_links(html: str) -> str:
     return _KIT_FILE_LINK.sub(lambda m: f'href="../{m.group(1)}{m.group(2) or ""}"', html)
 
 
-def _supports_index(kit: Path) -> str | None:
+def _in_folder(files: dict[str, bytes], folder: str) -> list[str]:
+    """The names of the files directly in a kit folder ("" for the kit's top), sorted."""
+    prefix = f"{folder}/" if folder else ""
+    return sorted(name[len(prefix) :] for name in files if name.startswith(prefix) and "/" not in name[len(prefix) :])
+
+
+def _supports_index(files: dict[str, bytes]) -> str | None:
     """The list of printable canvases, linked from the site's "Supports à imprimer" page."""
     from html import escape, unescape
 
-    canvases = sorted((kit / SUPPORTS_DIR).glob("*.html"))
+    canvases = [name for name in _in_folder(files, SUPPORTS_DIR) if name.endswith(".html")]
     if not canvases:
         return None
     items = []
     for canvas in canvases:
-        found = _HTML_TITLE.search(canvas.read_text(encoding="utf-8"))
-        title = unescape(found.group(1)).split(" — ")[0] if found else canvas.stem
-        items.append(f'<li><a href="../../{SUPPORTS_DIR}/{canvas.name}">{escape(title)}</a></li>')
+        found = _HTML_TITLE.search(files[f"{SUPPORTS_DIR}/{canvas}"].decode("utf-8"))
+        title = unescape(found.group(1)).split(" — ")[0] if found else canvas[: -len(".html")]
+        items.append(f'<li><a href="../../{SUPPORTS_DIR}/{canvas}">{escape(title)}</a></li>')
     intro = (
         "<p>Les canevas que citent les fiches méthode et les fiches de séance, prêts à imprimer : chacun tient "
         "sur une page A4 ou A3, indiquée en bas de la feuille. Ouvrez-les, puis imprimez depuis le navigateur "
@@ -106,17 +116,20 @@ def _section_of(path: str, sections: list[str]) -> str | None:
 DOWNLOADS = {".ics": "pour votre agenda", ".csv": "pour un tableur"}
 
 
-def _with_downloads(body: str, source: Path, page: str, kit: Path) -> str:
+def _with_downloads(body: str, source: str, page: str, files: dict[str, bytes]) -> str:
     """A page written next to calendar files links to them: its text names them, a reader needs the link."""
     order = list(DOWNLOADS)
-    files = sorted(
-        (p for p in source.parent.iterdir() if p.suffix in DOWNLOADS), key=lambda p: (order.index(p.suffix), p.name)
+    folder = posixpath.dirname(source)
+    found = sorted(
+        (name for name in _in_folder(files, folder) if posixpath.splitext(name)[1] in DOWNLOADS),
+        key=lambda name: (order.index(posixpath.splitext(name)[1]), name),
     )
-    if not files:
+    if not found:
         return body
     links = " ; ".join(
-        f'<a href="{_relative("../" + f.relative_to(kit).as_posix(), page)}">{f.name}</a> ({DOWNLOADS[f.suffix]})'
-        for f in files
+        f'<a href="{_relative("../" + posixpath.join(folder, name), page)}">{name}</a> '
+        f"({DOWNLOADS[posixpath.splitext(name)[1]]})"
+        for name in found
     )
     block = f'<p class="telechargement"><strong>Télécharger :</strong> {links}.</p>\n'
     at = body.find("<h2")
@@ -146,38 +159,44 @@ def title_and_body(text: str, fallback: str) -> tuple[str, str]:
     return fallback, text
 
 
+@functools.lru_cache(maxsize=4096)
 def _relative(target: str, page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    # Paths inside the kit, placed under an absolute root: relpath then never asks for the working folder.
+    return posixpath.relpath(f"{_ROOT}/{target}", posixpath.join(_ROOT, posixpath.dirname(page)))
 
 
-def build_site(kit: Path, context: dict) -> None:
+_ROOT = "/kit/site"  # deep enough for the "../" a page of site/ uses to reach the kit's files
+
+
+def build_site(files: KitFiles, context: dict) -> None:
     from html import escape
 
     from transfogen.kit.html import page, sheet_html, stylesheet
     from transfogen.kit.markup import render_markdown
     from transfogen.kit.sheets import parse_sheet
 
-    site = kit / SITE_DIR
-    site.mkdir(parents=True, exist_ok=True)
-    (site / CSS_NAME).write_text(stylesheet(), encoding="utf-8", newline="\n")
+    files.write(f"{SITE_DIR}/{CSS_NAME}", stylesheet())
     name = context["collectivity"]["name"]
-    sources = sorted(p for p in kit.rglob("*.md") if p.relative_to(kit).parts[0] not in (SITE_DIR, ".transfogen"))
+    made = dict(files.data)
+    sources = sorted(
+        (rel for rel in made if rel.endswith(".md") and rel.split("/", 1)[0] not in (SITE_DIR, ".transfogen")),
+        key=lambda rel: rel.split("/"),
+    )
     pages: dict[str, tuple[str, str]] = {}  # page path → (title, body html)
-    for source in sources:
-        rel = source.relative_to(kit).as_posix()
-        text = source.read_text(encoding="utf-8")
+    for rel in sources:
+        text = made[rel].decode("utf-8")
         if text.startswith("---\n"):
-            sheet = parse_sheet(text, str(source), lint=False)  # validated when read or composed
+            sheet = parse_sheet(text, rel, lint=False)  # validated when read or composed
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
-            title, markdown = title_and_body(text, source.stem)
+            title, markdown = title_and_body(text, posixpath.splitext(posixpath.basename(rel))[0])
             body = render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:
             body = with_timeline(body, context)
-        body = _with_downloads(body, source, target, kit)
+        body = _with_downloads(body, rel, target, made)
         pages[target] = (title, _scrolling_wide_tables(_page_links(_kit_file_links(body))))
-    if "LISEZMOI.md" in {p.relative_to(kit).as_posix() for p in sources}:
+    if "LISEZMOI.md" in sources:
         pages["LISEZMOI.html"] = pages["index.html"]
 
     for folder, title in INDEX_TITLES.items():
@@ -188,7 +207,7 @@ def build_site(kit: Path, context: dict) -> None:
             )
             pages[f"{folder}/index.html"] = (title, f'<ul class="sommaire">\n{items}\n</ul>')
 
-    supports = _supports_index(kit)
+    supports = _supports_index(made)
     if supports:
         pages[f"{SUPPORTS_DIR}/index.html"] = ("Les supports à imprimer", supports)
 
@@ -206,15 +225,14 @@ def build_site(kit: Path, context: dict) -> None:
             home_href=_relative("index.html", path),
             collectivity=name,
         )
-        out = site / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(html, encoding="utf-8", newline="\n")
+        files.write(f"{SITE_DIR}/{path}", html)
 
     # The kit's own front door: the home page, with its links pointing into site/.
     title, body = pages.get("index.html", ("Kit du programme", ""))
     prefixed = re.sub(r'href="(?![a-z][a-z0-9+.-]*:|#|/)', f'href="{SITE_DIR}/', body)
     nav = [(f"{SITE_DIR}/{target}", label) for target, label in sections]
-    (kit / "index.html").write_text(
+    files.write(
+        "index.html",
         page(
             title,
             prefixed,
@@ -224,6 +242,4 @@ def build_site(kit: Path, context: dict) -> None:
             home_href="index.html",
             collectivity=name,
         ),
-        encoding="utf-8",
-        newline="\n",
     )

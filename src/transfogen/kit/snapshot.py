@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from transfogen.errors import TransfogenError
-from transfogen.kit.files import STATE_DIR
+from transfogen.kit.files import STATE_DIR, KitFiles
 
 RENDER_FILE = "rendu.tar.gz"
 LEGACY_RENDER_FILE = "rendu.tar.xz"  # xz preset 2: a third of the size, made six times slower
@@ -66,11 +66,9 @@ def unpack(data: bytes) -> dict[str, bytes]:
     return files
 
 
-def store_render(kit: Path, files: dict[str, bytes] | None = None) -> None:
-    """Keep what was just generated in the kit folder (`files`, when known, else read back) as the base of
-    its next update."""
-    (kit / STATE_DIR).mkdir(exist_ok=True)
-    (kit / STATE_DIR / RENDER_FILE).write_bytes(pack(kit_files(kit) if files is None else files))
+def store_render(files: KitFiles) -> None:
+    """Keep what was just generated in the kit as the base of its next update."""
+    files.write(f"{STATE_DIR}/{RENDER_FILE}", pack(files.generated()))
 
 
 def read_render(kit: Path) -> dict[str, bytes]:

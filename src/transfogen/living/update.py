@@ -281,8 +281,8 @@ def plan_update(
     from transfogen.api import plan_template
     from transfogen.exports.calendar_formats import CalendarHistory
     from transfogen.exports.export import check_kit
-    from transfogen.kit.build import build_kit
-    from transfogen.kit.snapshot import LEGACY_RENDER_FILE, kit_files, read_render
+    from transfogen.kit.build import make_kit_files
+    from transfogen.kit.snapshot import LEGACY_RENDER_FILE, read_render
     from transfogen.planning.profile import parse_profile
     from transfogen.templating.template import load_template
     from transfogen.templating.template_source import open_template, resolve_template
@@ -317,9 +317,12 @@ def plan_update(
         history = CalendarHistory(base.get("calendrier/calendrier.ics", b""), moment) if base else None
         if history is not None and not history.previous:
             history = None
-        new_kit = build_kit(programme, loaded, new_profile_text, Path(tmp), trust=trust, history=history)
-        theirs = kit_files(new_kit)
-        state = {p.name: p.read_bytes() for p in sorted((new_kit / STATE_DIR).iterdir()) if p.is_file()}
+        # The new render is compared in memory: it never needs a copy on disk.
+        made = make_kit_files(programme, loaded, new_profile_text, Path(tmp), None, trust=trust, history=history)
+        theirs = made.generated()
+        state = {
+            name.split("/", 1)[1]: data for name, data in sorted(made.data.items()) if name.startswith(f"{STATE_DIR}/")
+        }
 
     ours = {}
     for path in sorted(set(base) | set(theirs)):

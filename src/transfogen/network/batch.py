@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import posixpath
 import re
 import tempfile
 import zipfile
@@ -270,17 +271,20 @@ class PreparedTemplate:
         self.template = load_template(root)
         self.facts = load_calendar_facts()
 
-    def build(self, text: str, label: str, work: Path, *, site: bool) -> tuple[Path, Any]:
-        """Build the kit of a profile text inside `work`; return its folder and the programme."""
+    def build(self, text: str, label: str, work: Path, *, site: bool, on_disk: bool = True) -> tuple[Any, Any]:
+        """Build the kit of a profile text inside `work` (`work/kit`, or only in memory unless `on_disk`);
+        return its files (`kit.files.KitFiles`) and the programme."""
         from transfogen.api import plan_template
-        from transfogen.kit.build import build_kit
+        from transfogen.kit.build import make_kit_files
         from transfogen.network.directory import check_department_served
         from transfogen.planning.profile import parse_profile
 
         profile = parse_profile(text, label)
         check_department_served(profile.collectivity.department)
         programme = plan_template(profile, self.template, self.facts)
-        return build_kit(programme, self.template, text, work, trust=self.trust, site=site), programme
+        folder = work / "kit" if on_disk else None
+        files = make_kit_files(programme, self.template, text, work, folder, trust=self.trust, site=site)
+        return files, programme
 
 
 @dataclass(frozen=True)
@@ -322,15 +326,17 @@ def make_kit(job: Job) -> Outcome:
     try:
         with tempfile.TemporaryDirectory(prefix=".transfogen-", dir=settings.out) as tmp:
             work = Path(tmp)
-            kit, programme = _PREPARED.build(job.text, f"{settings.source}:{job.number}", work, site=settings.site)
+            # A zipped kit is made in memory: its files never touch the disk one by one.
+            label = f"{settings.source}:{job.number}"
+            files, programme = _PREPARED.build(job.text, label, work, site=settings.site, on_disk=not settings.zip)
             if settings.zip:
                 packed = work / "kit.zip"
-                write_zip(kit, packed, job.folder)
+                write_zip(files.data, packed, job.folder)
                 packed.replace(destination)
             else:
                 if destination.exists():  # --force: the old kit goes away with the temporary folder
                     destination.rename(work / "ancien")
-                kit.rename(destination)
+                files.folder.rename(destination)
     except ProfileError as error:
         return Outcome(job.number, job.folder, FAILED, error=f"{error.key or 'profil'} : {error.message}")
     except TransfogenError as error:
@@ -354,19 +360,19 @@ def _generated(path: Path, folder: str) -> bool:
         return False
 
 
-def write_zip(kit: Path, path: Path, folder: str) -> None:
+def write_zip(files: dict[str, bytes], path: Path, folder: str) -> None:
     """The kit as one zip whose only top folder is `folder`; the same kit always gives the same bytes.
 
     Compression level 1: the zip is a few percent larger than at the default level, and made twice as fast.
     The kit's previous render (`.transfogen/rendu.tar.gz`) is compressed already: it is stored as it is.
     """
-    files = sorted(p for p in kit.rglob("*") if p.is_file())
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for file in files:
-            info = zipfile.ZipInfo(f"{folder}/{file.relative_to(kit).as_posix()}", _ZIP_DATE)
-            info.compress_type = zipfile.ZIP_STORED if file.suffix in _COMPRESSED else zipfile.ZIP_DEFLATED
+        for name in sorted(files, key=lambda name: name.split("/")):
+            info = zipfile.ZipInfo(f"{folder}/{name}", _ZIP_DATE)
+            compressed = posixpath.splitext(name)[1] in _COMPRESSED
+            info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, file.read_bytes(), compresslevel=1)
+            archive.writestr(info, files[name], compresslevel=1)
 
 
 def plan_jobs(base: Node, rows: list[Row], settings: Settings) -> tuple[list[Job], list[Outcome]]:

@@ -14,6 +14,7 @@ of the cost of rendering).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -229,6 +230,9 @@ def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class BoundedSandbox(SandboxedEnvironment):
     """Jinja's sandbox, plus a bound on every way a template can make work or memory grow."""
 
@@ -243,6 +247,21 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         return _Bounded().visit(super()._parse(source, name, filename))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The kit's data are plain dicts. For a key that names no dict attribute, Jinja's lookup fails on the
+        # attribute (an exception each time) and then reads the key: reading it first gives the same value.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        # A field of transfogen's records (a session's agenda…) is data: the checks below would let it through.
+        elif attribute in getattr(type(obj), "__dataclass_fields__", ()) and not attribute.startswith("_"):
+            value = getattr(obj, attribute)
+            if not callable(value):
+                return value
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _check_binop(operator, left, right)
@@ -328,15 +347,17 @@ def error_line(error: BaseException, filenames: set[str]) -> int | None:
 
 def _collect(chunks: Iterator[str]) -> str:
     budget = _budget()
-    parts = []
-    for chunk in chunks:
-        budget.output -= len(chunk)
+    parts: list[str] = []
+    pieces = iter(chunks)
+    # 32 pieces at a time: each is one checked value or a piece of the template's own text.
+    while batch := list(itertools.islice(pieces, 32)):
+        budget.output -= sum(map(len, batch))
         if budget.output < 0:
             _exceeded(
                 f"taille des fichiers rendus ({budget.limits.output_chars:_} caractères pour le kit)".replace("_", " ")
             )
         budget.tick()
-        parts.append(chunk)
+        parts += batch
     return "".join(parts)
 
 

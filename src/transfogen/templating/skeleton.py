@@ -27,6 +27,7 @@ import functools
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,12 +289,11 @@ def _is_binary(data: bytes) -> bool:
     return False
 
 
-def write_skeleton(skeleton: Skeleton, kit: Path) -> None:
-    """Render and write every file of a planned skeleton into `kit`, a folder that must not exist yet."""
-    kit.mkdir()
+def write_skeleton(skeleton: Skeleton, write: Callable[[str, bytes], None]) -> None:
+    """Render every file of a planned skeleton and give it to `write` (its path in the kit, its bytes)."""
     for entry in skeleton.entries:
         try:
-            _write_entry(skeleton, entry, kit)
+            write(entry.target, _entry_bytes(skeleton, entry))
         except OSError as error:
             if error.errno not in (errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL):
                 raise  # the disk, not the template: the caller says so
@@ -303,22 +303,28 @@ def write_skeleton(skeleton: Skeleton, kit: Path) -> None:
             ) from None
 
 
-def _write_entry(skeleton: Skeleton, entry: Entry, kit: Path) -> None:
+def _entry_bytes(skeleton: Skeleton, entry: Entry) -> bytes:
     from transfogen.templating.sandbox import render_file
 
-    target = kit.joinpath(*entry.target.split("/"))
-    target.parent.mkdir(parents=True, exist_ok=True)
     data = entry.source.read_bytes()
     if not entry.render or _is_binary(data):
-        with open(target, "xb") as stream:  # "x": never replaces what is there
-            stream.write(data)
-        return
+        return data
     text = render_file(skeleton.env, entry.name, entry.source, cookiecutter=skeleton.variables)
-    with open(target, "x", encoding="utf-8", newline=skeleton.newline or _first_newline(data)) as stream:
-        stream.write(text)
+    newline = skeleton.newline or _first_newline(data)
+    # What a text file opened with `newline=` writes: every "\n" becomes the template's line ending.
+    return (text if newline == "\n" else text.replace("\n", newline)).encode("utf-8")
 
 
 def render_skeleton(template_root: Path, data: dict[str, Any], kit: Path) -> Path:
     """Render a template's skeleton into the new folder `kit`, with `data` as the values of its variables."""
-    write_skeleton(plan_skeleton(template_root, data), kit)
+    skeleton = plan_skeleton(template_root, data)  # every name checked before the folder is made
+    kit.mkdir()
+
+    def write(target: str, content: bytes) -> None:
+        path = kit.joinpath(*target.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as stream:  # "x": never replaces what is there
+            stream.write(content)
+
+    write_skeleton(skeleton, write)
     return kit
