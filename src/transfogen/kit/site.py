@@ -173,6 +173,7 @@ def build_site(files: KitFiles, context: dict) -> None:
 
     from transfogen.kit.html import page, sheet_html, stylesheet
     from transfogen.kit.markup import render_markdown
+    from transfogen.kit.method_pages import method_page
     from transfogen.kit.sheets import parse_sheet
 
     files.write(f"{SITE_DIR}/{CSS_NAME}", stylesheet())
@@ -190,7 +191,7 @@ def build_site(files: KitFiles, context: dict) -> None:
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
             title, markdown = title_and_body(text, posixpath.splitext(posixpath.basename(rel))[0])
-            body = render_markdown(markdown)
+            body = method_page(markdown) if rel.startswith("methodes/") else render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:
             body = with_timeline(body, context)
