@@ -1,11 +1,11 @@
 """Method pages rendered ahead of time, for the bundled templates.
 
 A method sheet without Jinja reads the same in every kit of a template version, so its site page (the
-HTML under the page's title) is the same too. scripts/build_method_pages.py renders those pages once
+HTML under the page's title) is the same too. scripts/build_precomputed.py renders those pages once
 and keeps them in data/pages-methodes.json.xz, by the SHA-256 of their Markdown, with the versions of
 the Markdown libraries that rendered them. A kit's site takes a page from there when its Markdown is
 one of them and the libraries are the same; anything else (a contributed template, a method edited,
-another library version) is rendered as usual. tests/test_method_pages.py checks the file is up to date.
+another library version) is rendered as usual. tests/test_precomputed.py checks the file is up to date.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def page_markdown(template_root: Path) -> list[str]:
 
 
 def build_pages(template_roots: list[Path]) -> dict:
-    """What PAGES_FILE holds for these templates (scripts/build_method_pages.py writes it)."""
+    """What PAGES_FILE holds for these templates (scripts/build_precomputed.py writes it)."""
     from transfogen.kit.markup import render_markdown
 
     pages = {_key(markdown): render_markdown(markdown) for root in template_roots for markdown in page_markdown(root)}

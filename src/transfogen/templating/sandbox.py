@@ -245,8 +245,28 @@ class BoundedSandbox(SandboxedEnvironment):
         self.globals["lipsum"] = _bounded_lipsum
         self._names: dict[str, Any] = {}
 
+    layout: tuple[tuple[str, Any], ...] = ()  # the layout options it was made with (`_environment`)
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         return _Bounded().visit(super()._parse(source, name, filename))
+
+    def compile(
+        self,
+        source: str | nodes.Template,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        # A bundled template's Python comes compiled ahead of time (precompiled.py): Jinja's own steps
+        # would give the same source, for several times the cost.
+        if isinstance(source, str) and not raw and not defer_init:
+            from transfogen.templating.precompiled import precompiled
+
+            python = precompiled(self.layout, name, source)
+            if python is not None:
+                return self._compile(python, filename or "<template>")
+        return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The kit's data are plain dicts. For a key that names no dict attribute, Jinja's lookup fails on the
@@ -303,7 +323,7 @@ class BoundedSandbox(SandboxedEnvironment):
 @functools.lru_cache(maxsize=16)
 def _environment(search_path: tuple[str, ...], env_vars: tuple[tuple[str, Any], ...]) -> BoundedSandbox:
     options: dict[str, Any] = {"keep_trailing_newline": True, **dict(env_vars)}
-    return BoundedSandbox(
+    env = BoundedSandbox(
         loader=FileSystemLoader(list(search_path)),
         undefined=StrictUndefined,
         # Every `{{ }}` value is checked: a `{% set %}` block can double a text without `~` or a call.
@@ -311,6 +331,8 @@ def _environment(search_path: tuple[str, ...], env_vars: tuple[tuple[str, Any], 
         autoescape=False,  # the output is Markdown; HTML escaping happens when Markdown is rendered
         **options,
     )
+    env.layout = env_vars
+    return env
 
 
 def item_environment(template_dir: Path) -> BoundedSandbox:

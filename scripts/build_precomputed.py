@@ -1,0 +1,45 @@
+"""Prepare, ahead of time, what every kit of a bundled template shares: its compiled Jinja and its method pages.
+
+    .venv/bin/python scripts/build_precomputed.py
+
+Writes `src/transfogen/data/gabarits-compiles.json.xz` (transfogen/templating/precompiled.py) and
+`src/transfogen/data/pages-methodes.json.xz` (transfogen/kit/method_pages.py). Rerun it after changing
+a bundled template (`templates/transfo`, `templates/residence`), `templating/sandbox.py`, the Markdown
+configuration (`kit/markup.py`) or the version of Jinja, markdown-it-py or mdit-py-plugins:
+`tests/test_precomputed.py` fails until then. Nothing stale is ever used: each entry is found by the
+SHA-256 of exactly what it was made from, and each file records the versions that made it.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+
+def write(relative: str, table: dict, count: int) -> None:
+    text = json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+    output = REPO / "src" / "transfogen" / relative
+    output.write_bytes(lzma.compress(text.encode("utf-8"), preset=9))
+    print(f"{output.relative_to(REPO)} : {count} entrées, {output.stat().st_size} octets")
+
+
+def main() -> int:
+    from transfogen.kit import method_pages
+    from transfogen.templating import precompiled
+    from transfogen.templating.resources import bundled_template_dir
+
+    roots = [bundled_template_dir(name) for name in precompiled.BUNDLED]
+    compiled = precompiled.build_table(roots)
+    write(precompiled.COMPILED_FILE, compiled, len(compiled["templates"]))
+    pages = method_pages.build_pages(roots)
+    write(method_pages.PAGES_FILE, pages, len(pages["pages"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
