@@ -119,7 +119,8 @@ def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, li
         ]
     try:
         node = yaml.compose(meta_text, Loader=_Loader)
-        meta = yaml.load(meta_text, Loader=_Loader)
+        # The values from the same nodes (what yaml.load does), without parsing the text a second time.
+        meta = _Loader("").construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + _FRONT_MATTER_OFFSET if mark else 1
