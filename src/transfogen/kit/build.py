@@ -130,7 +130,7 @@ def _render_items(template: Template, context: dict, programme: Programme, files
     """Render what cookiecutter cannot: one file per role, per method and per session."""
     from transfogen.kit.composer import compose_programme
     from transfogen.kit.method_document import method_markdown
-    from transfogen.kit.sheets import parse_sheet
+    from transfogen.kit.sheets import Sheet, parse_sheet
     from transfogen.templating.sandbox import item_environment, render_file
 
     env = item_environment(template.root)
@@ -203,7 +203,11 @@ def _render_items(template: Template, context: dict, programme: Programme, files
             following=by_number.get(session.number + 1),
         )
         front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
-        files.write(session_file(session.number), f"---\n{front}---\n\n{body}")
+        name = session_file(session.number)
+        files.write(name, f"---\n{front}---\n\n{body}")
+        # The site shows this sheet as it was made, without reading its front matter back.
+        sheet_id = f"seance-{session.number:02d}"
+        files.sheets[name] = Sheet(name, "seance", sheet_id, session.title, composed.minutes, meta, f"\n{body}")
 
 
 def _homework(composed: Any, template: Template) -> list:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from transfogen.errors import OutputExistsError, TransfogenError, os_error_message
 
@@ -39,6 +40,7 @@ class KitFiles:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.data: dict[str, bytes] = {}
+        self.sheets: dict[str, Any] = {}  # name → `sheets.Sheet` of a sheet made here, exactly as written
         self._made: set[str] = set()
 
     def write(self, name: str, content: str | bytes, *, exclusive: bool = False) -> None:

@@ -186,8 +186,9 @@ def build_site(files: KitFiles, context: dict) -> None:
     pages: dict[str, tuple[str, str]] = {}  # page path → (title, body html)
     for rel in sources:
         text = made[rel].decode("utf-8")
-        if text.startswith("---\n"):
-            sheet = parse_sheet(text, rel, lint=False)  # validated when read or composed
+        if rel in files.sheets or text.startswith("---\n"):
+            # A sheet made by this build is taken as made; another one is read (validated when composed).
+            sheet = files.sheets.get(rel) or parse_sheet(text, rel, lint=False)
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
             title, markdown = title_and_body(text, posixpath.splitext(posixpath.basename(rel))[0])
