@@ -35,7 +35,6 @@ BASE = "program:\n  start: 2027-09-06\n  months: 18\n"
 @dataclass(frozen=True)
 class Figure:
     label: str
-    value: float
     unit: str
     target: float
     # What the short CI run refuses: twice the target; twice today's figure while the target is missed.
@@ -103,10 +102,11 @@ def main() -> int:
         return sorted(cpu * 1000 / 2 for _, cpu, _ in measures)
 
     figures = [
-        # The first target is still missed (about 50 ms when this was written): CI guards from there.
-        Figure(f"-j 2 --zip --no-site, {rows} kits : temps par kit", 0, "ms", 30, 2 * 50),
-        Figure(f"-j 2 avec le site, {site_rows} kits : temps par kit", 0, "ms", 100, 2 * 100),
-        Figure("mémoire maximale d'un processus", 0, "Mio", 200, 2 * 200),
+        # Both targets are still missed (56–63 ms and 101–116 ms when this was written, on a busy machine):
+        # CI guards against a collapse from there.
+        Figure(f"-j 2 --zip --no-site, {rows} kits : temps par kit", "ms", 30, 2 * 60),
+        Figure(f"-j 2 avec le site, {site_rows} kits : temps par kit", "ms", 100, 2 * 110),
+        Figure("mémoire maximale d'un processus", "Mio", 200, 2 * 200),
     ]
     spreads = [per_kit(fast), per_kit(site), sorted(peak for _, _, peak in fast + site)]
     walls = [
