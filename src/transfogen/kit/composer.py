@@ -7,9 +7,10 @@ The wording lives in the template (`seances/seance.md`, `seances/progression.yam
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from transfogen.errors import TemplateError
@@ -57,6 +58,8 @@ class ComposedSession:
     practised: Mapping[str, int] = field(default_factory=dict)
     # methods run only on the days the ambassadors do not attend (residents, agent pilote, service)
     team_only: frozenset[str] = frozenset()
+    # whether the session's lab topic got its block (it gives way to the case's essentials)
+    lab_held: bool = True
 
     @property
     def minutes(self) -> int:
@@ -116,14 +119,23 @@ def _for_level(pattern: SessionPattern, level: str, template: Template) -> Sessi
         deliverables=tuple(variant.get("deliverables") or pattern.deliverables),
         homework=tuple(variant.get("homework") or pattern.homework),
         preparation=pattern.preparation + tuple(variant.get("preparation") or ()),
+        essentials=tuple(variant.get("essentials") or pattern.essentials),
+        alternatives=tuple(variant.get("alternatives") or pattern.alternatives),
+        notes={str(k): str(v) for k, v in (variant.get("notes") or {}).items()},  # a level's own way
     )
+
+
+# A block that loses activities the session already held keeps the rest when at least this much remains.
+_KEEP_MINUTES = 60
+_MAX_SUBSTITUTES = 3
 
 
 class _Picker:
     """Fills a session's blocks so that no activity runs twice from scratch in it.
 
     A method runs once per session, except the `daily` ones (once a day at most); a method the template
-    holds `once` in the programme is not run again after the session that first held it.
+    holds `once` in the programme is not run again after the session that first held it. A block that
+    would repeat an activity drops it and keeps the rest, its time refilled with other activities.
     """
 
     def __init__(self, per_day: int, needed: int, daily: set[str], once: set[str], done: Mapping[str, int]):
@@ -132,24 +144,57 @@ class _Picker:
         self.slots: list[tuple[str, ...] | None] = [None] * needed
         self.used: set[str] = set()
 
-    def fits(self, block: tuple[str, ...], position: int, strict: bool = True, session: bool = True) -> bool:
+    def _same_day(self, position: int) -> set[str]:
         day = position // self.per_day
-        same_day = {
-            m for index, placed in enumerate(self.slots) if placed and index // self.per_day == day for m in placed
-        }
-        for method in block:
-            if method in self.daily:
-                if method in same_day or block.count(method) > 1:
-                    return False
-            elif (
-                (session and method in self.used)
-                or block.count(method) > 1
-                or (strict and method in self.spent)
-                or not session
-                and method in same_day
-            ):
-                return False
-        return True
+        return {m for index, placed in enumerate(self.slots) if placed and index // self.per_day == day for m in placed}
+
+    def repeated(self, block: Sequence[str], position: int, strict: bool = True) -> list[int]:
+        """Indexes of the block's activities that this position cannot hold (already held, or twice)."""
+        same_day, seen, bad = self._same_day(position), set(), []
+        for index, method in enumerate(block):
+            if method in seen:
+                bad.append(index)
+            elif method in self.daily:
+                if method in same_day:
+                    bad.append(index)
+            elif method in self.used or (strict and method in self.spent):
+                bad.append(index)
+            seen.add(method)
+        return bad
+
+    def fits(self, block: tuple[str, ...], position: int, strict: bool = True, session: bool = True) -> bool:
+        if session:
+            return not self.repeated(block, position, strict)
+        same_day = self._same_day(position)  # a second round on another day: only the day matters
+        return not any(block.count(m) > 1 or m in same_day for m in block)
+
+    def refill(
+        self,
+        block: Sequence[str],
+        position: int,
+        minutes: Callable[[str], int],
+        tiers: Sequence[Sequence[str]],
+        keep: Callable[[str], bool] = lambda method: True,
+    ) -> tuple[str, ...] | None:
+        """The block without its repeated activities (and those `keep` refuses), their time given to
+        candidates that fill it exactly, taken from the first tiers first; None when too little
+        remains or nothing fits."""
+        bad = set(self.repeated(block, position))
+        kept = [m for i, m in enumerate(block) if i not in bad and keep(m)]
+        if sum(minutes(m) for m in kept) < _KEEP_MINUTES or all(m in self.daily for m in kept):
+            return None
+        gap = sum(minutes(m) for m in block) - sum(minutes(m) for m in kept)
+        pool: list[str] = []
+        for tier in tiers:  # the first tier that can fill the gap exactly, fewest activities first
+            pool += [m for m in tier if m not in pool and m not in kept and minutes(m) <= gap]
+            pool = [m for m in pool if not self.repeated((m,), position)]
+            for size in range(1, _MAX_SUBSTITUTES + 1):
+                for combo in combinations(pool, size):
+                    if sum(minutes(m) for m in combo) == gap:
+                        cut = next(i for i, m in enumerate(block) if m not in kept)  # where the first one was
+                        before = [m for m in block[:cut] if m in kept]
+                        return (*before, *combo, *(m for m in kept if m not in before))
+        return None
 
     def place(self, block: tuple[str, ...], position: int) -> None:
         self.slots[position] = block
@@ -158,6 +203,20 @@ class _Picker:
 
 def _swap(block: Sequence[str], swaps: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(swaps.get(method, method) for method in block)
+
+
+def _first_holders(source: Sequence[tuple[str, ...]], methods: Sequence[str]) -> list[int]:
+    """Indexes of the first blocks that hold each method, in the order the methods are listed (the
+    order a stage runs its essentials: the test before its review)."""
+    holders = (next((i for i, block in enumerate(source) if m in block), None) for m in methods)
+    return list(dict.fromkeys(i for i in holders if i is not None))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    blocks: list[tuple[str, ...]]
+    rituals: tuple[str, ...]  # the rituals that kept their block
+    lab_held: bool
 
 
 def _blocks(
@@ -169,7 +228,8 @@ def _blocks(
     swaps: Mapping[str, str],
     done: Mapping[str, int],
     lab_turn: int,
-) -> list[tuple[str, ...]]:
+    minutes: Callable[[str], int],
+) -> _Layout:
     day = template.day
     assert day is not None
     needed = per_day * len(session.days)
@@ -186,9 +246,35 @@ def _blocks(
         turn = lab_turn % len(lab) if lab else 0
         lab = lab[turn:] + lab[:turn]
     picker = _Picker(per_day, needed, set(day.daily), set(day.once), done)
+    source = [_swap(b, swaps) for b in pattern.blocks]
+    if session.phase == "prefiguration":  # a session given to the lab starts with its topic's blocks
+        source = lab + source
+    essentials = [m for m in dict.fromkeys(_swap(pattern.essentials, swaps)) if any(m in b for b in source)]
+    # The days without the ambassadors come first: the residents prepare with the service.
+    team_days = len(session.days) - len(session.ambassador_days) if session.ambassador_days else 0
+    team_slots = min(team_days * per_day, needed)
+    # The stage's essentials come before a case session's lab block, then before the rituals that yield.
+    room = len(_first_holders(source, essentials))
+    held = list(rituals)
+    lab_block = bool(lab) and session.phase != "prefiguration"
+    on_team_day = False  # the lab block taken by the team on a day without the ambassadors
+
+    def free() -> int:
+        return needed - team_slots - len(held) - (1 if lab_block and not on_team_day else 0)
+
+    if lab_block and free() < room:
+        if team_slots:
+            on_team_day = True
+        elif not session.decides_lab_means:  # the committee deciding the lab's means keeps its block
+            lab_block = False
+    for kind in reversed(rituals):
+        if free() >= room:
+            break
+        if kind in day.yields:
+            held.remove(kind)
     # The end of the session: its lab block (a case session's), then the rituals in the order they are held.
     tail: list[tuple[str, ...]] = []
-    for kind in rituals:
+    for kind in held:
         block = day.rituals.get(kind)
         if not block:
             raise TemplateError("bloc manquant", path=template.root / "seances" / "journee.yaml", key=f"rituals.{kind}")
@@ -197,39 +283,62 @@ def _blocks(
     for offset, block in enumerate(reversed(tail)):
         picker.place(block, needed - 1 - offset)
     head = needed - len(tail)
-    if lab and session.phase != "prefiguration" and head > 0:
-        choice = next((b for b in lab if picker.fits(b, head - 1)), None)
+    lab_held = False
+    where = team_slots - 1 if on_team_day else head - 1
+    if lab_block and 0 <= where < head:
+        choice = next((b for b in lab if picker.fits(b, where)), None)
         if choice:
-            picker.place(choice, head - 1)
-            head -= 1
-    source = [_swap(b, swaps) for b in pattern.blocks]
-    if session.phase == "prefiguration":  # a session given to the lab starts with its topic's blocks
-        source = lab + source
-    # The days without the ambassadors come first: the residents prepare with the service.
-    team_days = len(session.days) - len(session.ambassador_days) if session.ambassador_days else 0
+            picker.place(choice, where)
+            lab_held = True
     team = [_swap(b, swaps) for b in pattern.team_blocks]
-    for position in range(head):
-        if position < team_days * per_day:
-            choice = next((b for b in team if picker.fits(b, position)), None)
+    substitutes = [*_swap(pattern.alternatives, swaps)]
+    positions = [p for p in range(head) if picker.slots[p] is None]
+    for rank, position in enumerate(positions):
+        remaining = len(positions) - rank
+        missing = [m for m in essentials if m not in picker.used]
+        if position < team_slots:  # the essentials wait for the ambassadors
+            choice = next((b for b in team if picker.fits(b, position) and not set(b) & set(missing)), None)
             if choice is not None:
                 team.remove(choice)
                 picker.place(choice, position)
                 continue
-        choice = next((b for b in source if picker.fits(b, position)), None)
+        # Only the blocks that hold a missing essential, when the session has no room left for others.
+        holders = _first_holders(source, missing)
+        order = holders if len(holders) >= remaining else range(len(source))
+        # Substitutes: the stage's alternatives, then the activities of blocks the session will not
+        # reach, then those of the blocks still to come (a block is not emptied to fill another).
+        coming = list(dict.fromkeys(m for block in source[:remaining] for m in block))
+        spare = [m for block in source[remaining:] for m in block if m not in essentials]
+        candidates = (
+            [m for m in [*substitutes, *day.daily] if m not in coming],
+            spare,
+            [m for m in coming if m not in essentials],
+        )
+        index, choice = None, None
+        for i in order:
+            block = source[i]
+            choice = block if picker.fits(block, position) else picker.refill(block, position, minutes, candidates)
+            if choice is None and set(block) & set(missing):  # the essential alone, its block refilled
+                choice = picker.refill(block, position, minutes, candidates, keep=set(missing).__contains__)
+            if choice is not None:
+                index = i
+                break
         if choice is None:  # a short pattern: an activity already held in the programme comes back
-            choice = next((b for b in source if picker.fits(b, position, strict=False)), None)
-        if choice is None:  # a pattern too short for a long session: a second round on another day
-            choice = next((b for b in source if picker.fits(b, position, strict=False, session=False)), None)
-        if choice is None:
+            index = next((i for i, b in enumerate(source) if picker.fits(b, position, strict=False)), None)
+        if index is None:  # a pattern too short for a long session: a second round on another day
+            index = next(
+                (i for i, b in enumerate(source) if picker.fits(b, position, strict=False, session=False)), None
+            )
+        if index is None:
             raise TemplateError(
                 f"pas assez de blocs sans activité répétée dans la journée pour remplir les {needed} blocs "
                 f"de la séance {session.number}",
                 path=pattern.path,
                 key="blocks",
             )
-        source.remove(choice)
-        picker.place(choice, position)
-    return [block for block in picker.slots if block]
+        picker.place(choice or source[index], position)
+        del source[index]
+    return _Layout([block for block in picker.slots if block], tuple(held), lab_held)
 
 
 def _split(steps: Sequence[Mapping[str, Any]], minutes: int) -> int:
@@ -279,9 +388,6 @@ def compose(
     methods: Mapping[str, Any] = template.methods
     slots = template.day.slots
     per_day = sum(1 for slot in slots if slot.get("kind") == "bloc")
-    blocks = iter(_blocks(session, pattern, template, held, per_day, swaps, done, lab_turn))
-    leads = _leads(template, level)
-    used: dict[str, None] = {}
 
     def sheet_of(method_id: str) -> Any:
         try:
@@ -290,6 +396,14 @@ def compose(
             raise TemplateError(
                 f"{template.root}/methodes/{method_id}.md: fiche méthode manquante (séance {session.number})"
             ) from None
+
+    def minutes(method_id: str) -> int:
+        return int(sheet_of(method_id).meta["duration"])
+
+    layout = _blocks(session, pattern, template, held, per_day, swaps, done, lab_turn, minutes)
+    blocks = iter(layout.blocks)
+    leads = _leads(template, level)
+    used: dict[str, None] = {}
 
     without = str((template.progression or {}).get("without_ambassadors") or "")
     present = True  # whether the ambassadors attend the day being laid out
@@ -328,10 +442,11 @@ def compose(
         pattern=pattern,
         days=tuple(days),
         methods=tuple(used),
-        rituals=held,
+        rituals=layout.rituals,
         level=level,
         practised={m: done[m] for m in used if m in done},
         team_only=_team_only(session, days),
+        lab_held=layout.lab_held or not session.lab_topic or session.phase == "prefiguration",
     )
 
 

@@ -49,6 +49,13 @@ class SessionPattern:
     committee: str = ""
     # How a session of this stage uses the case's data: {question|users|non_users|places|referent|known: label}.
     case_labels: dict[str, str] = field(default_factory=dict)
+    # Methods a session of this stage never loses, however short it is and whatever its rituals take:
+    # the lab block and the rituals that yield (journee.yaml) give way to them first.
+    essentials: tuple[str, ...] = ()
+    # Methods that may fill the time of an activity a block drops because the session already held it.
+    alternatives: tuple[str, ...] = ()
+    # How this stage runs a method, shown with its steps on the sheet: {method id: text}.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class DayFrame:
     daily: tuple[str, ...] = ()
     # Methods held once in the whole programme: a later block that names one gives way to the next block.
     once: tuple[str, ...] = ()
+    # Rituals whose block gives way to a stage's essential methods when the session is too short for
+    # both (the sheet then says how the ritual is held outside the session).
+    yields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +228,10 @@ def _pattern(path: Path) -> SessionPattern:
     case_labels = data.get("case_labels") or {}
     if not isinstance(case_labels, dict) or not all(isinstance(v, str) for v in case_labels.values()):
         raise TemplateError("« donnée: libellé » est attendu", path=path, key="case_labels")
+    notes = data.get("notes") or {}
+    for key, value in [("notes", notes), *((f"levels.{k}.notes", v.get("notes") or {}) for k, v in levels.items())]:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise TemplateError("« méthode: texte » est attendu", path=path, key=key)
     return SessionPattern(
         id=str(data.get("id") or path.stem),
         title=str(data.get("title") or path.stem),
@@ -232,6 +246,9 @@ def _pattern(path: Path) -> SessionPattern:
         committee=str(data.get("committee") or ""),
         team_blocks=tuple(tuple(block) for block in data.get("team_blocks") or ()),
         case_labels={str(k): str(v) for k, v in case_labels.items()},
+        essentials=_texts(data.get("essentials"), path, "essentials"),
+        alternatives=_texts(data.get("alternatives"), path, "alternatives"),
+        notes={str(k): str(v) for k, v in notes.items()},
     )
 
 
@@ -254,6 +271,7 @@ def _day_frame(path: Path) -> DayFrame:
         conditions={name: dict(swaps) for name, swaps in conditions.items()},
         daily=_texts(data.get("daily"), path, "daily"),
         once=_texts(data.get("once"), path, "once"),
+        yields=_texts(data.get("yields"), path, "yields"),
     )
 
 
