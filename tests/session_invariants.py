@@ -34,14 +34,20 @@ def check_case_arcs(sessions: list[ComposedSession], template: Template) -> None
         assert any(family.get(m) == "prototypage" for m in held), f"cas {case} : aucun prototypage"
         tests = [s for s in arc if "test-grandeur-reelle" in _with_group(s)]
         assert tests, f"cas {case} : aucun test en grandeur réelle avec les ambassadeurs"
-        test = tests[0]
-        assert "test" in test.session.steps, f"cas {case} : test en grandeur réelle hors de l'étape de test"
-        order = [i.method for day in test.days for i in day.items if i.method]
-        assert "bilan-de-test" in order[order.index("test-grandeur-reelle") :], (
-            f"cas {case} séance {test.session.number} : pas de bilan après le test en grandeur réelle"
-        )
-        if "restitution-express" in order:
-            assert order.index("test-grandeur-reelle") < order.index("restitution-express")
+        built = min(s.session.number for s in arc if "prototypage" in s.session.steps)
+        for test in tests:
+            assert test.session.number >= built, (
+                f"cas {case} séance {test.session.number} : test en grandeur réelle avant les prototypes"
+            )
+        reviewed = []
+        for test in tests:
+            order = [i.method for day in test.days for i in day.items if i.method]
+            reviewed.append("bilan-de-test" in order[order.index("test-grandeur-reelle") :])
+            if "restitution" in test.rituals:  # the restitution shows the test's results
+                assert order.index("test-grandeur-reelle") < order.index("restitution-express"), (
+                    f"cas {case} séance {test.session.number} : test en grandeur réelle après la restitution"
+                )
+        assert any(reviewed), f"cas {case} : pas de bilan après le test en grandeur réelle"
 
 
 def check_blocks_kept(sessions: list[ComposedSession], template: Template) -> None:

@@ -193,8 +193,30 @@ class _Picker:
                     if sum(minutes(m) for m in combo) == gap:
                         cut = next(i for i, m in enumerate(block) if m not in kept)  # where the first one was
                         before = [m for m in block[:cut] if m in kept]
-                        return (*before, *combo, *(m for m in kept if m not in before))
+                        after = [m for m in kept if m not in before]
+                        # a daily ritual tidies up what the block produced: it goes last
+                        work = [m for m in combo if m not in self.daily]
+                        return (*before, *work, *after, *(m for m in combo if m in self.daily))
         return None
+
+    def squeeze(
+        self, block: Sequence[str], position: int, method: str, minutes: Callable[[str], int], fillers: Sequence[str]
+    ) -> tuple[str, ...] | None:
+        """`method` first, then as much of the placed block as fits, the time left given to fillers."""
+        total = sum(minutes(m) for m in block)
+        placed, self.slots[position] = self.slots[position], None
+        try:
+            for cut in range(len(block) - 1, 0, -1):
+                kept = (method, *block[:cut])
+                gap = total - sum(minutes(m) for m in kept)
+                pool = [m for m in fillers if m not in kept and not self.repeated((m,), position)]
+                for size in range(0 if gap == 0 else 1, _MAX_SUBSTITUTES + 1) if gap >= 0 else ():
+                    for combo in combinations([m for m in pool if minutes(m) <= gap], size):
+                        if sum(minutes(m) for m in combo) == gap:
+                            return (*kept, *combo)
+            return None
+        finally:
+            self.slots[position] = placed
 
     def place(self, block: tuple[str, ...], position: int) -> None:
         self.slots[position] = block
@@ -296,23 +318,27 @@ def _blocks(
     for rank, position in enumerate(positions):
         remaining = len(positions) - rank
         missing = [m for m in essentials if m not in picker.used]
+        spared = range(len(source))
         if position < team_slots:  # the essentials wait for the ambassadors
             choice = next((b for b in team if picker.fits(b, position) and not set(b) & set(missing)), None)
             if choice is not None:
                 team.remove(choice)
                 picker.place(choice, position)
                 continue
+            spared = [i for i in spared if not set(source[i]) & set(missing)]
         # Only the blocks that hold a missing essential, when the session has no room left for others.
         holders = _first_holders(source, missing)
-        order = holders if len(holders) >= remaining else range(len(source))
+        with_group = sum(1 for p in positions[rank:] if p >= team_slots)
+        order = holders if position >= team_slots and len(holders) >= with_group else spared
         # Substitutes: the stage's alternatives, then the activities of blocks the session will not
         # reach, then those of the blocks still to come (a block is not emptied to fill another).
         coming = list(dict.fromkeys(m for block in source[:remaining] for m in block))
         spare = [m for block in source[remaining:] for m in block if m not in essentials]
         candidates = (
-            [m for m in [*substitutes, *day.daily] if m not in coming],
+            [m for m in [*day.daily, *substitutes] if m not in coming],
             spare,
             [m for m in coming if m not in essentials],
+            [m for m in day.fillers if m not in essentials],
         )
         index, choice = None, None
         for i in order:
@@ -338,6 +364,14 @@ def _blocks(
             )
         picker.place(choice or source[index], position)
         del source[index]
+    # A lab block kept for the committee deciding the lab's means makes room for a missing essential
+    # (the test's review): the essential comes first, the topic keeps its first activity.
+    missing = [m for m in essentials if m not in picker.used]
+    if lab_held and missing and not on_team_day:
+        block = picker.slots[where] or ()
+        squeezed = picker.squeeze(block, where, missing[0], minutes, [*substitutes, *day.fillers])
+        if squeezed:
+            picker.place(squeezed, where)
     return _Layout([block for block in picker.slots if block], tuple(held), lab_held)
 
 

@@ -74,6 +74,8 @@ class DayFrame:
     # Rituals whose block gives way to a stage's essential methods when the session is too short for
     # both (the sheet then says how the ritual is held outside the session).
     yields: tuple[str, ...] = ()
+    # Activities any session may use, last, to fill the time of an activity it already held.
+    fillers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ def _day_frame(path: Path) -> DayFrame:
         daily=_texts(data.get("daily"), path, "daily"),
         once=_texts(data.get("once"), path, "once"),
         yields=_texts(data.get("yields"), path, "yields"),
+        fillers=_texts(data.get("fillers"), path, "fillers"),
     )
 
 
