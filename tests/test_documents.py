@@ -246,7 +246,7 @@ def test_the_engagement_note_names_the_procedure_its_amount_implies(tmp_path):
 
 
 @pytest.mark.browser
-def test_each_canvas_prints_on_exactly_one_page(kits, tmp_path):
+def test_each_canvas_prints_on_exactly_one_page(kits, residence_kit, tmp_path):
     import subprocess
 
     from checkers import CHROMIUM, CHROMIUM_ARGS, require_or_skip
@@ -254,9 +254,10 @@ def test_each_canvas_prints_on_exactly_one_page(kits, tmp_path):
     require_or_skip("chromium")
     require_or_skip("pdfinfo")
     canvases = sorted((kits["paris"] / "supports").glob("*.html"))
-    assert len(canvases) >= 9
-    for canvas in canvases:
-        pdf = tmp_path / f"{canvas.stem}.pdf"
+    residence = sorted((residence_kit / "supports").glob("*.html"))
+    assert len(canvases) >= 9 and len(residence) >= 8
+    for canvas in [*canvases, *residence]:
+        pdf = tmp_path / f"{canvas.parent.parent.name}-{canvas.stem}.pdf"
         subprocess.run(
             [str(CHROMIUM), *CHROMIUM_ARGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", canvas.as_uri()],
             capture_output=True,
@@ -493,3 +494,120 @@ def test_a_signatory_or_dpo_from_the_profile_is_data_not_markup(tmp_path):
     assert "{{ 7*7 }}" in page and 'href="https://exemple.fr"' not in page
     notice = (kit / "site" / "documents" / "notice-d-information.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;DPO&lt;/b&gt; {% raw %}" in notice and "<b>DPO</b>" not in notice
+
+
+# --- the residence template: its documents and canvases ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def residence_kit(tmp_path_factory):
+    from transfogen.kit.build import generate_kit
+
+    root = tmp_path_factory.mktemp("residence")
+    profile = Path(__file__).parents[1] / "examples" / "pays-de-mormal.yaml"
+    return Path(generate_kit(profile, root / "kit", template_dir=TEMPLATES / "residence"))
+
+
+RESIDENCE_NAMED = {
+    "formulaire de consentement": "documents/formulaire-de-consentement.md",
+    "formulaires de consentement": "documents/formulaire-de-consentement.md",
+    "notice d'information": "documents/notice-d-information.md",
+    "grille d'observation": "supports/grille-d-observation.html",
+    "protocole de test": "documents/protocole-de-test.md",
+    "guide d'entretien": "documents/guide-d-entretien.md",
+    "bilan de test": "documents/bilan-de-test.md",
+    "fiche d'entretien": "supports/fiche-d-entretien.html",
+    "fiches d'entretien": "supports/fiche-d-entretien.html",
+    "fiche de portage": "supports/fiche-de-portage.html",
+    "fiches de portage": "supports/fiche-de-portage.html",
+    "relevé de parcours": "supports/releve-de-parcours.html",
+    "fiche piste": "supports/fiche-piste.html",
+    "grille de priorisation": "supports/grille-de-priorisation.html",
+}
+RESIDENCE_CANVASES = {
+    "arpentage": "supports/releve-de-parcours.html",
+    "entretiens-sur-place": "supports/fiche-d-entretien.html",
+    "test-in-situ": "supports/grille-d-observation.html",
+    "programme-de-projets": "supports/grille-de-priorisation.html",
+    "portage-des-projets": "supports/fiche-de-portage.html",
+    "retour-sur-site": "supports/frise-du-retour-sur-site.html",
+}
+RESIDENCE_DOCUMENTS = (
+    "notice-d-information",
+    "formulaire-de-consentement",
+    "registre-des-traitements",
+    "guide-d-entretien",
+    "protocole-de-test",
+    "bilan-de-test",
+    "note-engagement-des-residents",
+    "budget-previsionnel",
+    "cadre-d-evaluation",
+    "registre-des-risques",
+    "plan-de-communication",
+    "note-aux-encadrants",
+    "plan-d-apres-residence",
+    "convention-de-residence",
+    "appel-a-participants",
+)
+
+
+def test_the_residence_kit_holds_its_documents_and_canvases_and_the_site_lists_them(residence_kit):
+    kit = residence_kit
+    documents = (kit / "site" / "documents" / "index.html").read_text(encoding="utf-8")
+    for document in RESIDENCE_DOCUMENTS:
+        assert (kit / "documents" / f"{document}.md").is_file(), document
+        assert f'href="{document}.html"' in documents, document
+    supports = (kit / "site" / "supports" / "index.html").read_text(encoding="utf-8")
+    for canvas in sorted({*RESIDENCE_NAMED.values(), *RESIDENCE_CANVASES.values()}):
+        if canvas.startswith("supports/"):
+            assert (kit / canvas).is_file(), canvas
+            assert f'href="../../{canvas}"' in supports, canvas
+    for path in _markdown_files(kit):
+        for target in LINK.findall(path.read_text(encoding="utf-8")):
+            assert (path.parent / target).resolve().is_file(), f"{path.relative_to(kit)} → {target}"
+        found = INTERNAL_REFERENCE.search(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.relative_to(kit)}: « {found.group(0)} »"
+
+
+def test_what_a_residence_sheet_names_is_in_the_kit_and_linked_there(residence_kit):
+    kit = residence_kit
+    sheets = [*sorted((kit / "seances").glob("*.md")), *sorted((kit / "methodes").glob("*.md"))]
+    assert sheets
+    for path in sheets:
+        text = path.read_text(encoding="utf-8")
+        for words, target in RESIDENCE_NAMED.items():
+            if words in text.lower():
+                assert (kit / target).is_file(), target
+                assert f"](../{target})" in text, f"{path.relative_to(kit)} cite « {words} » sans lien"
+    for method, canvas in RESIDENCE_CANVASES.items():
+        assert f"](../{canvas})" in (kit / "methodes" / f"{method}.md").read_text(encoding="utf-8"), method
+    for session in sorted((kit / "seances").glob("*.md")):
+        text = session.read_text(encoding="utf-8")
+        materials = text.split("## À emporter sur place", 1)[1].split("\n## ", 1)[0]
+        for method, canvas in RESIDENCE_CANVASES.items():
+            if f"](../methodes/{method}.md)" in text:
+                assert f"](../{canvas})" in materials, f"{session.name}: {method} sans son support"
+
+
+def test_the_residence_convention_and_call_are_signable_and_dated(residence_kit):
+    import json
+
+    kit = residence_kit
+    convention = (kit / "documents" / "convention-de-residence.md").read_text(encoding="utf-8")
+    for clause, pattern in CLAUSES.items():
+        assert re.search(pattern, convention, re.S), f"clause « {clause} » absente"
+    assert "Nom, fonction, signature" not in convention and "[À renseigner par la structure" in convention
+    context = json.loads((kit / ".transfogen" / "contexte.json").read_text(encoding="utf-8"))
+    call = (kit / "documents" / "appel-a-participants.md").read_text(encoding="utf-8")
+    assert f"Date limite de remise : **{context['documents']['call']['closes_fr']}**" in call
+    assert context["documents"]["call"]["closes"] < context["sessions"][0]["start"]
+    assert "## Vos données personnelles" in call and "sans en donner la raison" in call
+    assert not re.search(r"handicap|maladie|pathologie|état de santé", call, re.IGNORECASE)
+    # The residence's mid-term point is dated, in the calendar and in its own words.
+    review = context["documents"]["midterm"]
+    assert review["session"] == 2
+    programme = (kit / "programme.md").read_text(encoding="utf-8")
+    assert f"- [ ] **{review['date_fr']}** — Tenir le point d'étape à mi-parcours" in programme
+    assert "Point d'étape à mi-parcours" in (kit / "calendrier" / "calendrier.ics").read_text(encoding="utf-8")
+    budget = (kit / "documents" / "budget-previsionnel.md").read_text(encoding="utf-8")
+    assert "séance" not in budget and context["documents"]["budget"]["total_fr"] in budget

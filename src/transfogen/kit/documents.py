@@ -83,25 +83,34 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
     sessions = len(programme.sessions)
     session_days = sum(len(s.days) for s in programme.sessions)
     fees = days_each * residents * rate
+    # Each line keeps its count and unit cost, so that a template words it its own way ("immersions").
     lines = [
         {
             "what": "Honoraires des résidents",
             "detail": f"{residents} × {nombre_fr(days_each)} jours × {euros(rate)}",
+            "count": residents,
+            "unit_fr": euros(rate),
             "amount": fees,
         },
         {
             "what": "Déplacements et hébergement des résidents",
             "detail": f"{sessions} séances × {euros(travel)}",
+            "count": sessions,
+            "unit_fr": euros(travel),
             "amount": sessions * travel,
         },
         {
             "what": "Location de salles",
             "detail": f"{session_days} jours de séance × {euros(venues)}",
+            "count": session_days,
+            "unit_fr": euros(venues),
             "amount": session_days * venues,
         },
         {
             "what": "Fournitures, impressions, prototypes",
             "detail": f"{sessions} séances × {euros(defaults['materials'])}",
+            "count": sessions,
+            "unit_fr": euros(defaults["materials"]),
             "amount": sessions * defaults["materials"],
         },
     ]
