@@ -96,7 +96,11 @@ def test_the_residence_goes_explore_project_programme_restitution(residence):
     assert [s.phase for s in residence.sessions] == ["lancement", "cas-pratiques", "prefiguration", "cloture"]
     assert residence.sessions[1].focus == "Un accueil itinérant des services publics dans les villages"
     assert [s.lab_topic for s in residence.sessions] == [None, None, "saisine", "equipe-lieu-budget"]
-    assert [(e.kind, e.session) for e in residence.events] == [("restitution", 2), ("cloture", 4)]
+    assert [(e.kind, e.session) for e in residence.events] == [
+        ("restitution", 2),
+        ("revue-mi-parcours", 2),
+        ("cloture", 4),
+    ]
     assert residence.warnings == ()
 
 
