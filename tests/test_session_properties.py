@@ -317,3 +317,18 @@ def test_every_library_method_is_scheduled_or_offered_by_some_realistic_profile(
 def test_each_template_has_field_prototyping_and_test_methods(name):
     kinds = arc_methods(template(name))
     assert all(kinds.values()), kinds
+
+
+def test_a_residence_rendez_vous_held_internally_expects_no_elus():
+    # A département's residence in autumn 2027 falls in the reserve of the March 2028 elections.
+    example = load_profile(EXAMPLES_DIR / "pays-de-mormal.yaml")
+    profile = replace(example, collectivity=replace(example.collectivity, kind="departement"))
+    programme = plan_template(profile, template("residence"), facts())
+    sheets = session_sheets(programme, template("residence"))
+    internal = [e for e in programme.events if e.session and e.adjustment]
+    assert internal and not any(e.public for e in internal)
+    for event in internal:
+        text = sheets[f"seances/seance-{event.session:02d}.md"]
+        expected = next(line for line in text.splitlines() if line.startswith("- **Sur place :**"))
+        assert "élus" not in expected, expected
+        assert event.adjustment in text

@@ -304,8 +304,9 @@ def _allocate(count: int, rules: ProgrammeRules, profile: Profile) -> _Allocatio
         low = rules.min_case_sessions
         warnings.append(
             f"Trop peu de séances pour les {named} cas pratiques du profil : {nombre_fr(len(lengths))} "
-            f"{'peuvent' if len(lengths) > 1 else 'peut'} tenir (un cas demande au moins {low} séances, "
-            f"du cadrage à la restitution, et {nombre_fr(dedicated)} séances restent au futur labo) ; "
+            f"{'peuvent' if len(lengths) > 1 else 'peut'} tenir (un cas demande au moins {low} séance"
+            f"{'s' if low > 1 else ''}, du cadrage à la restitution, et {nombre_fr(dedicated)} séance"
+            f"{'s restent' if dedicated > 1 else ' reste'} au futur labo) ; "
             f"{enumeration(dropped)} {'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'}. "
             "Allongez le programme ou retirez des cas."
         )
@@ -753,7 +754,7 @@ def _budgets(sessions: list[Session], events: list[Event], rules: ProgrammeRules
                     label = ritual.alone_name  # no network: the exchanges are learning visits
                 parts.append(f"{counts[kind]} × {label.lower()} × {nombre_fr(days)}")
         if rule.fixed:
-            parts.append(f"{jours(rule.fixed)} fixes")
+            parts.append(f"{jours(rule.fixed)} fixe" + ("s" if rule.fixed >= 2 else ""))
         total = round(_budget_days(rule, sessions, events), 2)
         budgets.append(RoleBudget(rule.role, total, " + ".join(parts) or "aucun temps prévu"))
     return budgets
