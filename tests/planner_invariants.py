@@ -20,8 +20,9 @@ def check_programme(programme: Programme, rules: ProgrammeRules) -> None:
     program = programme.profile.program
 
     # Every case goes through the whole arc, in order, in 3 to 6 sessions: nothing tested unbuilt.
-    for case in sorted({s.case for s in sessions if s.case}):
-        own = [s for s in sessions if s.case == case]
+    all_cases = sorted({case for s in sessions for case in s.cases})
+    for case in all_cases:
+        own = [s for s in sessions if case in s.cases]
         assert rules.min_case_sessions <= len(own) <= rules.max_case_sessions, f"case {case}: {len(own)} sessions"
         if rules.arc:
             steps = [step for s in own for step in s.steps]
@@ -39,6 +40,23 @@ def check_programme(programme: Programme, rules: ProgrammeRules) -> None:
         assert phases[-1] == "cloture"
     first_case_end = max((s.number for s in sessions if s.case == 1), default=0)
     assert all(s.number > first_case_end for s in sessions if s.phase == "prefiguration")
+
+    # Two cases in parallel only for a group that splits into two workable halves, only for named
+    # cases, never the first case nor the last, and both at the same stage of the same sessions.
+    paired = [s for s in sessions if s.parallel_case is not None]
+    if paired:
+        assert rules.parallel and program.parallel_cases
+        assert programme.profile.team.ambassadors >= 2 * rules.parallel.min_group
+        assert all(s.parallel_case <= len(programme.profile.cases) for s in paired)
+        assert 1 not in {c for s in paired for c in s.cases} and all_cases[-1] not in {
+            c for s in paired for c in s.cases
+        }
+        for s in paired:
+            assert [t.number for t in sessions if s.case in t.cases] == [
+                t.number for t in sessions if s.parallel_case in t.cases
+            ]
+    assert all_cases == list(range(1, len(all_cases) + 1)), f"cases planned: {all_cases}"
+    assert set(programme.unplanned_cases).isdisjoint(all_cases)
 
     # The summer break, unless the profile opts out.
     if program.summer_break and rules.rhythm.summer_break:
@@ -72,8 +90,8 @@ def check_programme(programme: Programme, rules: ProgrammeRules) -> None:
     for i, event in enumerate(events):
         if event.kind == "comite-pilotage":
             assert not [e for e in events[i + 1 :] if e.start == event.start and e.kind == "restitution"]
-    for case in sorted({s.case for s in sessions if s.case}):
-        last = max(s.number for s in sessions if s.case == case)
+    for case in all_cases:
+        last = max(s.number for s in sessions if case in s.cases)
         assert [e for e in events if e.kind == "restitution" and e.session == last], f"case {case} not restituted"
 
     # Peer exchanges sit between two sessions, which prepare and debrief them.

@@ -126,7 +126,7 @@ def test_kit_is_tailored_to_its_collectivity(kits, examples_dir):
             assert profile.collectivity.name in (kit / page).read_text(encoding="utf-8"), f"{name}: {page}"
         programme_md = (kit / "programme.md").read_text(encoding="utf-8")
         for case in profile.cases:
-            if any(s.case == profile.cases.index(case) + 1 for s in programme.sessions):
+            if any(profile.cases.index(case) + 1 in s.cases for s in programme.sessions):
                 assert case.title in programme_md
         for session in programme.sessions:
             sheet = (kit / f"seances/seance-{session.number:02d}.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 from planner_invariants import check_programme
 from transfogen.api import bundled_examples, bundled_template_dir, plan_template
 from transfogen.planning.french_calendar import load_calendar_facts
-from transfogen.planning.model import Case, Collectivity, Profile, ProgramSettings
+from transfogen.planning.model import Case, Collectivity, Profile, ProgramSettings, Team
 from transfogen.planning.planner import plan
 from transfogen.planning.profile import load_profile
 from transfogen.planning.rules import load_rules
@@ -37,8 +37,8 @@ def test_every_bundled_example_keeps_the_programme_promises(programmes, name, te
 @pytest.mark.parametrize("name", ["mulhouse", "occitanie", "paris", "strasbourg"])
 def test_two_and_three_day_kits_prototype_every_case(programmes, name):
     programme, _ = programmes[(name, "transfo")]
-    for case in {s.case for s in programme.sessions if s.case}:
-        steps = [step for s in programme.sessions if s.case == case for step in s.steps]
+    for case in {case for s in programme.sessions for case in s.cases}:
+        steps = [step for s in programme.sessions if case in s.cases for step in s.steps]
         assert "prototypage" in steps and steps.index("prototypage") < steps.index("test")
 
 
@@ -153,5 +153,83 @@ def test_formal_documents_state_the_computed_time_and_no_internal_warning(bake_k
 def test_every_bundled_example_plans_every_case_it_names(programmes, name, template):
     # The examples are what a newcomer runs first: a kit that warns about its own profile reads as a bug.
     programme, _ = programmes[(name, template)]
-    planned = {session.case for session in programme.sessions if session.case is not None}
+    planned = {case for session in programme.sessions for case in session.cases}
     assert len(planned) >= len(programme.profile.cases), programme.warnings
+
+
+def test_paris_plans_its_five_cases_with_one_parallel_pair(programmes):
+    programme, rules = programmes[("paris", "transfo")]
+    assert {case for s in programme.sessions for case in s.cases} == {1, 2, 3, 4, 5}
+    paired = [s for s in programme.sessions if s.parallel_case]
+    assert {(s.case, s.parallel_case) for s in paired} == {(3, 4)}  # the Oasis yards and the libraries
+    assert [s.stage for s in paired] == list(rules.case_plan(len(paired)))
+    assert all("Cas n°3 et n°4 en parallèle" in s.title for s in paired)
+    restitutions = [e for e in programme.events if e.kind == "restitution" and e.session == paired[-1].number]
+    assert len(restitutions) == 2
+    assert not programme.warnings and not programme.unplanned_cases
+    assert any("demi-groupes de 12 et 13 ambassadeurs" in n for n in programme.notes)
+    # The dates do not move: the pair shares sessions the plan already held.
+    assert [s.start for s in programme.sessions][:3] == [date(2027, 11, 8), date(2027, 12, 13), date(2028, 1, 10)]
+
+
+def _crowded(ambassadors: int, parallel: bool = True) -> Profile:
+    settings = ProgramSettings(start=date(2027, 9, 6), months=18, session_days=2, parallel_cases=parallel)
+    return Profile(
+        Collectivity("Ville d'essai", "commune", "59", "B"),
+        settings,
+        Team(ambassadors=ambassadors),
+        cases=tuple(Case(f"Cas {letter}") for letter in "ABCDEF"),
+    )
+
+
+def test_a_small_group_never_runs_cases_in_parallel_and_says_how_many_fit():
+    rules, facts = load_rules(bundled_template_dir()), load_calendar_facts()
+    large = plan(_crowded(20), rules, facts)
+    assert any(s.parallel_case for s in large.sessions)
+    for programme in (plan(_crowded(15), rules, facts), plan(_crowded(20, parallel=False), rules, facts)):
+        check_programme(programme, rules)
+        assert not any(s.parallel_case for s in programme.sessions)
+        planned = {case for s in programme.sessions for case in s.cases}
+        warning = next(w for w in programme.warnings if "Trop peu de séances pour les 6 cas" in w)
+        assert f"{len(planned)} peuvent tenir" in warning.replace("quatre", "4").replace("trois", "3")
+        assert programme.unplanned_cases == tuple(range(len(planned) + 1, 7))
+    small = plan(_crowded(15), rules, facts)
+    assert "trop petit pour mener deux cas en parallèle" in " ".join(small.warnings)
+    assert "program.parallel_cases: false" in " ".join(plan(_crowded(20, parallel=False), rules, facts).warnings)
+
+
+def test_the_kit_proposes_the_cases_left_out_to_the_future_lab(bake_kit, tmp_path):
+    profile = tmp_path / "profil.yaml"
+    profile.write_text(
+        "collectivity: {name: Ville d'essai, kind: commune, department: '59'}\n"
+        "program: {start: 2027-09-06, months: 18, session_days: 2}\n"
+        "team: {ambassadors: 12}\n"
+        "cases:\n" + "".join(f"  - title: Cas {n}\n" for n in "ABCDEF"),
+        encoding="utf-8",
+    )
+    result = bake_kit(profile=str(profile))
+    assert result.error is None, result.error
+    text = result.read("programme.md")
+    attention = text[text.index("## Points d'attention") :]
+    assert "Trop peu de séances pour les 6 cas" in attention
+    assert "premiers cas du futur labo" in attention and "« Cas F »" in attention
+
+
+def test_the_sheet_of_a_parallel_session_names_both_groups_and_cases(bake_kit):
+    result = bake_kit(profile=EXAMPLES["paris"])
+    assert result.error is None, result.error
+    programme = plan_template(load_profile(EXAMPLES["paris"]), load_template(bundled_template_dir()))
+    paired = [s for s in programme.sessions if s.parallel_case]
+    for session in paired:
+        sheet = result.read(f"seances/seance-{session.number:02d}.md")
+        assert "Premier demi-groupe — cas pratique n°3 sur 5 :** Ouvrir les cours d'école Oasis au quartier" in sheet
+        assert (
+            "Second demi-groupe — cas pratique n°4 sur 5 :** Accueillir de nouveaux publics dans les bibliothèques"
+            in sheet
+        )
+        assert "## Deux demi-groupes, deux cas" in sheet and "Restitution croisée" in sheet
+        assert "l'ouverture et la clôture de chaque journée" in sheet
+    last = result.read(f"seances/seance-{paired[-1].number:02d}.md")
+    assert "les deux cas sont présentés l'un après l'autre" in last
+    assert "Restitution du cas n°3" in last and "Restitution du cas n°4" in last
+    assert "Cas n°3 et n°4 en parallèle" in result.read("calendrier/calendrier.ics").replace("\r\n ", "")

@@ -167,6 +167,14 @@ def test_boolean_must_be_true_or_false():
     assert "true ou false" in caught.value.message
 
 
+def test_parallel_cases_is_on_by_default_and_refused_with_false():
+    assert parse_profile(MINIMAL).program.parallel_cases is True
+    assert parse_profile(MINIMAL + "  parallel_cases: false\n").program.parallel_cases is False
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(MINIMAL + "  parallel_cases: non\n")
+    assert caught.value.key == "program.parallel_cases" and caught.value.line
+
+
 def test_duplicate_key_names_both_lines():
     with pytest.raises(ProfileError) as caught:
         parse_profile(MINIMAL + "  start: 2027-02-01\n")

@@ -185,13 +185,17 @@ def _render_items(template: Template, context: dict, programme: Programme, files
         }
         # A case's sessions speak of its object, places and people, by its nature (seances/natures.yaml).
         case = next((c for c in context["cases"] if c["number"] == session.case), None)
+        other = next((c for c in context["cases"] if c["number"] == session.parallel_case), None)
+        shared = {"nature": ""} if other else case
         body = render(
             "seances/seance.md",
             s=s,
             composed=composed,
-            pattern=template.natures.tailor_pattern(composed.pattern, case) if session.stage else composed.pattern,
-            methods=template.natures.tailor(methods, case),
+            # Two half-groups on two cases follow the same activities: their texts take the neutral words.
+            pattern=template.natures.tailor_pattern(composed.pattern, shared) if session.stage else composed.pattern,
+            methods=template.natures.tailor(methods, shared),
             nature=template.natures.words(case) if case else {},
+            other_nature=template.natures.words(other) if other else {},
             level=_level(template, composed.level),
             fixed_leads=list((template.progression or {}).get("leads") or {}),
             # What the previous session asked for, what the next one will use, and the handover homework.

@@ -556,7 +556,7 @@ def _takes_block(kind: str, template: Template) -> bool:
 
 def compose_programme(programme: Programme, template: Template) -> list[ComposedSession]:
     """Every session of the programme in order, each knowing what the group already practised."""
-    cases = len({s.case for s in programme.sessions if s.case is not None})
+    cases = len({case for s in programme.sessions for case in s.cases})
     network = bool(programme.profile.collectivity.network)
     done: dict[str, int] = {}
     turns: dict[str, int] = {}

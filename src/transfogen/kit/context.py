@@ -129,6 +129,8 @@ def _session_entry(s: Session, cases: tuple[Case, ...], labels: Labels) -> dict[
     case_title = ""
     if s.case is not None:
         case_title = cases[s.case - 1].title if s.case <= len(cases) else f"Cas pratique n°{s.case}"
+    # Only named cases run in parallel: the second one always has a title.
+    parallel_title = cases[s.parallel_case - 1].title if s.parallel_case else ""
     return {
         "number": s.number,
         **_date("start", s.start),
@@ -143,6 +145,8 @@ def _session_entry(s: Session, cases: tuple[Case, ...], labels: Labels) -> dict[
         "focus": s.focus,
         "case": s.case,
         "case_title": case_title,
+        "parallel_case": s.parallel_case,
+        "parallel_case_title": parallel_title,
         "stage": s.stage or "",
         "stage_name": labels.stages.get(s.stage, s.stage or "") if s.stage else "",
         "lab_topic": s.lab_topic or "",
@@ -181,12 +185,15 @@ def _case_entries(programme: Programme) -> list[dict[str, Any]]:
     """The cases the plan holds, with their sessions and restitution date."""
     cases = programme.profile.cases
     case_entries = []
-    total_cases = len({s.case for s in programme.sessions if s.case is not None})
-    planned_cases = sorted({s.case for s in programme.sessions if s.case is not None})
+    planned_cases = sorted({case for s in programme.sessions for case in s.cases})
+    total_cases = len(planned_cases)
     for number in planned_cases:
-        numbers = [s.number for s in programme.sessions if s.case == number]
-        last = next(s for s in programme.sessions if s.number == numbers[-1])
+        own = [s for s in programme.sessions if number in s.cases]
+        numbers = [s.number for s in own]
+        last = own[-1]
         known = number <= len(cases)
+        # In a parallel pair, the first case goes to the first half-group, the second to the other.
+        partner = own[0].parallel_case if own[0].case == number else own[0].case if own[0].parallel_case else None
         case_entries.append(
             {
                 "number": number,
@@ -201,9 +208,19 @@ def _case_entries(programme: Programme) -> list[dict[str, Any]]:
                 "last": numbers[-1],
                 "restitution": last.end.isoformat(),
                 "restitution_fr": date_fr(last.end),
+                "parallel_with": partner,
+                "group": (1 if own[0].case == number else 2) if partner else None,
             }
         )
     return case_entries
+
+
+def _unplanned_cases(programme: Programme) -> list[dict[str, Any]]:
+    """The named cases the programme could not hold: the future lab's first candidates."""
+    cases = programme.profile.cases
+    return [
+        {"number": n, "title": cases[n - 1].title, "service": cases[n - 1].service} for n in programme.unplanned_cases
+    ]
 
 
 def _collectivity_entry(profile: Profile, labels: Labels) -> dict[str, Any]:
@@ -238,6 +255,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "session_days": profile.program.session_days,
             "avoid_school_holidays": profile.program.avoid_school_holidays,
             "summer_break": profile.program.summer_break,
+            "parallel_cases": profile.program.parallel_cases,
         },
         "budget_cycle": _budget_cycle(programme),
         "team": {
@@ -246,6 +264,7 @@ def build_context(programme: Programme, labels: Labels, template: dict[str, str]
             "small_group": small_group(profile.team.ambassadors),
         },
         "cases": _case_entries(programme),
+        "unplanned_cases": _unplanned_cases(programme),
         "sessions": [_session_entry(s, profile.cases, labels) for s in programme.sessions],
         "events": [_event_entry(e, labels) for e in programme.events],
         "phases": [

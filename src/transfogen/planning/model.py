@@ -85,6 +85,9 @@ class ProgramSettings:
     school_holidays: tuple[Period, ...] = ()  # given by the user where zones do not apply
     summer_break: bool = True  # no session day during the template's summer break
     budget_vote_month: int | None = None  # month the assembly votes the budget primitif, if known
+    # When the named cases do not all fit and the group is large enough, two of them run in parallel
+    # (two half-groups, same sessions); False keeps one case at a time.
+    parallel_cases: bool = True
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,8 @@ class Session:
     title: str
     focus: str  # what the session works on, in French (the case title, the lab topic…)
     case: int | None = None  # 1-based index into Profile.cases
+    # The case the other half of the group works on in the same session (same stage), if any.
+    parallel_case: int | None = None
     stage: str | None = None  # case stage id (cadrage, immersion, …) when the session works on a case
     lab_topic: str | None = None  # lab-prefiguration topic id when the session has a lab block
     site: str | None = None
@@ -164,6 +169,11 @@ class Session:
     debriefs_exchange: bool = False  # a peer exchange took place since the previous session
     lab_trial: bool = False  # the case doubles as a trial run of the future lab's way of working
     decides_lab_means: bool = False  # its steering committee decides the lab's team, place and budget
+
+    @property
+    def cases(self) -> tuple[int, ...]:
+        """Every case worked in the session: its own, and the parallel group's."""
+        return tuple(c for c in (self.case, self.parallel_case) if c is not None)
 
     @property
     def start(self) -> date:
@@ -263,3 +273,5 @@ class Programme:
     warnings: tuple[str, ...] = ()  # programme-wide, in French
     notes: tuple[str, ...] = field(default=())  # informational, e.g. "school holidays not checked"
     budget_cycle: BudgetCycle | None = None
+    # Named cases (1-based) the programme could not hold: proposed to the future lab after it.
+    unplanned_cases: tuple[int, ...] = ()

@@ -42,6 +42,7 @@ class _Content:
     stage: str | None = None
     lab_topic: str | None = None
     lab_trial: bool = False
+    parallel_case: int | None = None  # the second half-group's case, in the same sessions
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,11 @@ def _place_sessions(profile: Profile, slots: _Slots, rhythm: Rhythm):
 @dataclass(frozen=True)
 class _Allocation:
     contents: list[_Content]
-    lengths: list[int]  # sessions of each planned case
+    lengths: list[int]  # sessions of each planned run of sessions (one case, or a parallel pair)
     warnings: list[str]
+    pairs: tuple[tuple[int, int], ...] = ()  # cases run in parallel, two by two
+    unplanned: tuple[int, ...] = ()  # named cases left out (1-based)
+    notes: tuple[str, ...] = ()
 
 
 def _share_sessions(middle: int, rules: ProgrammeRules, named_cases: int) -> tuple[list[int], int]:
@@ -291,35 +295,91 @@ def _interleave(lengths: list[int], dedicated: int, middle: int) -> list[int | N
     return sequence
 
 
+def _parallel_runs(runs: int, named: int, rules: ProgrammeRules, profile: Profile) -> tuple[list[int], str]:
+    """The runs (0-based) that carry two cases, and why none can when cases are left out.
+
+    Only a run in the middle of the programme pairs: never the first case, which the résidents
+    demonstrate to the whole group, nor the last, which tries out the future lab. The latest middle
+    runs pair first: by then the ambassadors have led part of a case and can lead a half-group."""
+    extra = named - runs
+    if extra <= 0:
+        return [], ""
+    rule = rules.parallel
+    if rule is None or not rule.max_pairs:
+        return [], ""
+    if not profile.program.parallel_cases:
+        return [], " ; le profil refuse de mener deux cas en parallèle (program.parallel_cases: false)"
+    ambassadors = profile.team.ambassadors
+    if ambassadors < 2 * rule.min_group:
+        return [], (
+            f" ; le groupe de {ambassadors} ambassadeurs est trop petit pour mener deux cas en parallèle "
+            f"en deux demi-groupes de {rule.min_group} au moins"
+        )
+    middle = list(range(1, runs - 1))
+    if not middle:
+        return [], " ; aucun cas du milieu du programme ne peut en accueillir un second en parallèle"
+    return sorted(middle[::-1][: min(extra, rule.max_pairs)]), ""
+
+
 def _allocate(count: int, rules: ProgrammeRules, profile: Profile) -> _Allocation:
     """Share `count` sessions between launch, cases, dedicated lab sessions and closing."""
     warnings: list[str] = []
+    notes: list[str] = []
     launch = min(rules.launch_sessions, count)
     closing = min(rules.closing_sessions, count - launch)
     middle = count - launch - closing
     named = len(profile.cases)
     lengths, dedicated = _share_sessions(middle, rules, named)
-    if named > len(lengths) and count:
-        dropped = [f"« {case.title} »" for case in profile.cases[len(lengths) :]]
+    paired, refusal = _parallel_runs(len(lengths), named, rules, profile) if count else ([], "")
+    # Each run of sessions works on one case, or on two side by side: cases keep the profile's order.
+    run_cases: list[tuple[int, int | None]] = []
+    number = 1
+    for run in range(len(lengths)):
+        run_cases.append((number, number + 1 if run in paired else None))
+        number += 2 if run in paired else 1
+    planned = number - 1
+    pairs = tuple((a, b) for a, b in run_cases if b is not None)
+    if pairs:
+        half = profile.team.ambassadors // 2
+        groups = (
+            f"deux demi-groupes de {half} ambassadeurs"
+            if profile.team.ambassadors % 2 == 0
+            else f"deux demi-groupes de {half} et {half + 1} ambassadeurs"
+        )
+        names = enumeration([f"« {profile.cases[a - 1].title} » et « {profile.cases[b - 1].title} »" for a, b in pairs])
+        notes.append(
+            f"Les {named} cas pratiques du profil ne tiennent pas chacun dans ses propres séances : {names} "
+            f"se mènent en parallèle, dans les mêmes séances, par {groups} ; l'ouverture, la clôture des "
+            "journées et les rituels restent communs, et chaque demi-groupe restitue son travail à l'autre. "
+            "Pour refuser le travail en parallèle : program.parallel_cases: false dans le profil."
+        )
+    unplanned = tuple(range(planned + 1, named + 1)) if count else ()
+    if unplanned:
+        dropped = [f"« {profile.cases[case - 1].title} »" for case in unplanned]
         low = rules.min_case_sessions
+        fit = len(lengths) + len(pairs)
         warnings.append(
-            f"Trop peu de séances pour les {named} cas pratiques du profil : {nombre_fr(len(lengths))} "
-            f"{'peuvent' if len(lengths) > 1 else 'peut'} tenir (un cas demande au moins {low} séance"
+            f"Trop peu de séances pour les {named} cas pratiques du profil : {nombre_fr(fit)} "
+            f"{'peuvent' if fit > 1 else 'peut'} tenir (un cas demande au moins {low} séance"
             f"{'s' if low > 1 else ''}, du cadrage à la restitution, et {nombre_fr(dedicated)} séance"
-            f"{'s restent' if dedicated > 1 else ' reste'} au futur labo) ; "
+            f"{'s restent' if dedicated > 1 else ' reste'} au futur labo){refusal} ; "
             f"{enumeration(dropped)} {'ne sont pas planifiés' if len(dropped) > 1 else 'n’est pas planifié'}. "
-            "Allongez le programme ou retirez des cas."
+            "Allongez le programme ou retirez des cas ; le programme propose "
+            f"{'ces cas' if len(dropped) > 1 else 'ce cas'} au futur labo, après la clôture."
         )
 
     sequence = _interleave(lengths, dedicated, middle)
     trial = len(lengths) if len(lengths) > 1 and dedicated and sequence[-1] == len(lengths) else None
-    stages: dict[int, list[str]] = {case: list(rules.case_plan(n)) for case, n in enumerate(lengths, start=1)}
+    stages: dict[int, list[str]] = {run: list(rules.case_plan(n)) for run, n in enumerate(lengths, start=1)}
     contents = [_Content("lancement")] * launch
-    for case in sequence:
-        if case is None:
+    for run in sequence:
+        if run is None:
             contents.append(_Content("prefiguration"))
         else:
-            contents.append(_Content("cas-pratiques", case, stages[case].pop(0), lab_trial=case == trial))
+            case, other = run_cases[run - 1]
+            contents.append(
+                _Content("cas-pratiques", case, stages[run].pop(0), lab_trial=run == trial, parallel_case=other)
+            )
     contents += [_Content("cloture")] * closing
     contents = _lab_topics(contents, rules, count)
     missing = [t.name for t in rules.lab_topics if t.id not in {c.lab_topic for c in contents}]
@@ -329,7 +389,7 @@ def _allocate(count: int, rules: ProgrammeRules, profile: Profile) -> _Allocatio
             f"{enumeration(missing)} {'n’ont' if len(missing) > 1 else 'n’a'} pas de séance ; "
             "prévoyez-les en comité de pilotage."
         )
-    return _Allocation(contents, lengths, warnings)
+    return _Allocation(contents, lengths, warnings, pairs, unplanned, tuple(notes))
 
 
 def _lab_topics(contents: list[_Content], rules: ProgrammeRules, count: int) -> list[_Content]:
@@ -436,10 +496,16 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
         assert content.case is not None and content.stage is not None
         stage = rules.stage_name(content.stage)
         steps = rules.steps(content.stage)
-        title = f"{prefix} — " + rules.case_session_title.replace("{case}", str(content.case)).replace(
-            "{stage}", stage[:1].lower() + stage[1:]
-        )
-        if content.case <= len(profile.cases):
+        pattern = rules.parallel_session_title if content.parallel_case else rules.case_session_title
+        title = f"{prefix} — " + pattern.replace("{case}", str(content.case)).replace(
+            "{other}", str(content.parallel_case)
+        ).replace("{stage}", stage[:1].lower() + stage[1:])
+        if content.parallel_case:  # only named cases pair: both have a title
+            focus = (
+                f"{profile.cases[content.case - 1].title} (premier demi-groupe) et "
+                f"{profile.cases[content.parallel_case - 1].title} (second demi-groupe), en parallèle"
+            )
+        elif content.case <= len(profile.cases):
             focus = profile.cases[content.case - 1].title
         else:
             focus = f"Cas pratique n°{content.case}, dont le sujet est choisi par le comité de pilotage"
@@ -459,6 +525,7 @@ def _session(number: int, days, content: _Content, profile: Profile, rules: Prog
         title=title,
         focus=focus,
         case=content.case,
+        parallel_case=content.parallel_case,
         stage=content.stage,
         lab_topic=content.lab_topic,
         site=sites[(number - 1) % len(sites)] if sites else None,
@@ -478,7 +545,7 @@ def _steering_committees(sessions: list[Session], rules: ProgrammeRules, start: 
     def month(day: date) -> int:
         return day.year * 12 + day.month - 1 - (start.year * 12 + start.month - 1)
 
-    ends = {max(s.number for s in sessions if s.case == case) for case in {s.case for s in sessions if s.case}}
+    ends = {max(s.number for s in sessions if case in s.cases) for s in sessions for case in s.cases}
     # Not in the closing session, whose event already gathers the direction, unless it decides the means.
     candidates = [s for s in sessions if s.phase != "cloture" or s.decides_lab_means]
     chosen: list[Session] = []
@@ -550,8 +617,8 @@ def _rituals(sessions: list[Session], profile: Profile, rules: ProgrammeRules, s
     events = _steering_committees(sessions, rules, profile.program.start)
     restitution = rules.ritual("restitution")
     if restitution:
-        for case in sorted({s.case for s in sessions if s.case}):
-            last_session = [s for s in sessions if s.case == case][-1]
+        for case in sorted({case for s in sessions for case in s.cases}):
+            last_session = [s for s in sessions if case in s.cases][-1]
             title = f"{restitution.name} n°{case}"
             if case <= len(profile.cases):  # a case still to be chosen has no subject to name yet
                 title += f" : {profile.cases[case - 1].title}"
@@ -807,6 +874,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     if means_index is not None:
         sessions[means_index] = replace(sessions[means_index], decides_lab_means=True)
     warnings += allocation.warnings
+    notes += list(allocation.notes)
     notes += _allocation_notes(profile, allocation, sessions, position)
     if len(sessions) < 3:
         warnings.append(
@@ -853,6 +921,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         warnings=tuple(warnings),
         notes=tuple(notes),
         budget_cycle=cycle,
+        unplanned_cases=allocation.unplanned,
     )
 
 

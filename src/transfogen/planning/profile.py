@@ -67,6 +67,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "school_holidays",
         "summer_break",
         "budget_vote_month",
+        "parallel_cases",
     ),
     "team": ("residents", "ambassadors"),
     "budget": ("daily_rate", "travel", "venues", "lab_post_cost", "lab_rent_per_m2", "lab_running_per_post"),
@@ -407,6 +408,7 @@ class _Reader:
             summer_break=self.boolean(items.get("summer_break"), "program.summer_break", True),
             budget_vote_month=self.integer(items.get("budget_vote_month"), "program.budget_vote_month", 0, 1, 12)
             or None,
+            parallel_cases=self.boolean(items.get("parallel_cases"), "program.parallel_cases", True),
         )
 
     def weekdays(self, entry, session_days: int) -> tuple[int, ...]:

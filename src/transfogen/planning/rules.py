@@ -91,6 +91,14 @@ class Rhythm:
 
 
 @dataclass(frozen=True)
+class ParallelCases:
+    """When the named cases do not all fit: two cases share the same sessions, one per half-group."""
+
+    min_group: int  # ambassadors in each half-group, at the least
+    max_pairs: int = 1  # pairs of cases run in parallel in one programme
+
+
+@dataclass(frozen=True)
 class ProgrammeRules:
     phases: tuple[PhaseRule, ...]
     launch_sessions: int
@@ -109,7 +117,10 @@ class ProgrammeRules:
     # How sessions are named: "{number}" is the session's number; "{case}" the case's, "{stage}" its stage.
     session_title: str = "Séance {number}"
     case_session_title: str = "Cas n°{case} : {stage}"
+    # A session where two half-groups work on two cases: "{other}" is the second case's number.
+    parallel_session_title: str = "Cas n°{case} et n°{other} en parallèle : {stage}"
     rhythm: Rhythm = Rhythm()
+    parallel: ParallelCases | None = None  # None: one case at a time, always
     arc: tuple[str, ...] = ()  # the steps every case goes through, in order
     min_dedicated: int = 0  # dedicated lab sessions kept even when cases compete for sessions
     dedicated_topics: tuple[str, ...] = ()  # lab topics that deserve a whole session, by priority
@@ -204,15 +215,31 @@ def _titles(read: _Reader, data: dict) -> dict[str, Any]:
     if data.get("titles") is None:
         return {}
     titles = read.mapping(data["titles"], "titles")
-    unknown = sorted(set(map(str, titles)) - {"session", "case_session"})
+    unknown = sorted(set(map(str, titles)) - {"session", "case_session", "parallel_session"})
     if unknown:
-        raise read.fail(f"titles.{unknown[0]}", "clé inconnue (connues : session, case_session)")
+        raise read.fail(f"titles.{unknown[0]}", "clé inconnue (connues : session, case_session, parallel_session)")
     found = {}
     if "session" in titles:
         found["session_title"] = read.text(titles, "session", "titles")
     if "case_session" in titles:
         found["case_session_title"] = read.text(titles, "case_session", "titles")
+    if "parallel_session" in titles:
+        found["parallel_session_title"] = read.text(titles, "parallel_session", "titles")
     return found
+
+
+def _parallel(read: _Reader, data: dict) -> ParallelCases | None:
+    """The optional `parallel_cases:` section: when and how often two cases run side by side."""
+    if data.get("parallel_cases") is None:
+        return None
+    item = read.mapping(data["parallel_cases"], "parallel_cases")
+    unknown = sorted(set(map(str, item)) - {"min_group", "max_pairs"})
+    if unknown:
+        raise read.fail(f"parallel_cases.{unknown[0]}", "clé inconnue (connues : min_group, max_pairs)")
+    return ParallelCases(
+        min_group=read.integer(item, "min_group", "parallel_cases", 2, 50),
+        max_pairs=read.integer(item, "max_pairs", "parallel_cases", 0, 5, 1),
+    )
 
 
 def _shape(read: _Reader, data: dict) -> ProgrammeShape:
@@ -308,6 +335,7 @@ def parse_rules(data: dict, path: str) -> ProgrammeRules:
         shape=_shape(read, data),
         **_titles(read, data),
         rhythm=_rhythm(read, data),
+        parallel=_parallel(read, data),
         arc=arc,
         **_prefiguration(read, prefiguration, lab_topics),
     )
