@@ -334,9 +334,9 @@ def _allocate(count: int, rules: ProgrammeRules, profile: Profile) -> _Allocatio
     # Each run of sessions works on one case, or on two side by side: cases keep the profile's order.
     run_cases: list[tuple[int, int | None]] = []
     number = 1
-    for run in range(len(lengths)):
-        run_cases.append((number, number + 1 if run in paired else None))
-        number += 2 if run in paired else 1
+    for index in range(len(lengths)):
+        run_cases.append((number, number + 1 if index in paired else None))
+        number += 2 if index in paired else 1
     planned = number - 1
     pairs = tuple((a, b) for a, b in run_cases if b is not None)
     if pairs:
