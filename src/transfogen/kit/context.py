@@ -44,6 +44,7 @@ def _budget_cycle(programme: Programme) -> dict[str, Any] | None:
         **_date("debate_from", cycle.debate_from),
         **_date("vote_by", cycle.vote_by),
         "debate_source": cycle.debate_source,
+        "debate_window": cycle.debate_window,
         "vote_source": cycle.vote_source,
         "means_session": cycle.means_session,
     }

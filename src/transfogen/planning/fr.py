@@ -75,6 +75,14 @@ def nombre_fr(value: float) -> str:
     return text.replace(".", ",")
 
 
+_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
+
+
+def en_lettres(value: int) -> str:
+    """Small counts in words, as a text of law writes them: « deux mois », « dix semaines »."""
+    return _WORDS[value] if 0 <= value < len(_WORDS) else str(value)
+
+
 def jours(value: float) -> str:
     """2.5 → « 2,5 jours », 1 → « 1 jour »."""
     return f"{nombre_fr(value)} jour" + ("s" if value >= 2 else "")

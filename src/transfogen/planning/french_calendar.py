@@ -6,6 +6,7 @@ through a table precomputed from it (`HolidayTable`), because importing it is he
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from transfogen.errors import TemplateError
+from transfogen.planning.fr import en_lettres
 from transfogen.planning.model import KINDS, Election, Period
 
 
@@ -29,11 +31,31 @@ class ElectionFact:
 
 @dataclass(frozen=True)
 class BudgetDebate:
-    """How long before the budget vote a kind of collectivity may hold its budget debate (DOB)."""
+    """How long before the budget vote a kind of collectivity may hold its budget debate (DOB): the
+    law sets a window ("dans un délai de deux mois précédant l'examen du budget"); its first day is
+    the earliest the debate can take place."""
 
     kind: str
-    weeks_before: int
     source: str
+    weeks_before: int = 0
+    months_before: int = 0
+    articles: tuple[str, ...] = ()  # the CGCT articles that set the window
+    checked: date | None = None  # the day the window was read in the law
+
+    def earliest(self, vote: date) -> date:
+        """The first day of the window before a vote on `vote`."""
+        if self.months_before:
+            index = vote.year * 12 + vote.month - 1 - self.months_before
+            year, month = index // 12, index % 12 + 1
+            return date(year, month, min(vote.day, monthrange(year, month)[1]))
+        return vote - timedelta(weeks=self.weeks_before)
+
+    @property
+    def window_fr(self) -> str:
+        """« deux mois », « dix semaines »."""
+        if self.months_before:
+            return f"{en_lettres(self.months_before)} mois"
+        return f"{en_lettres(self.weeks_before)} semaine{'s' if self.weeks_before > 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -143,12 +165,24 @@ def _budget_calendar(data: object, fail) -> BudgetCalendar | None:
         key = f"budget_calendar.debate.{kind}"
         if kind not in KINDS:
             raise fail(key, f"type de collectivité inconnu (connus : {', '.join(KINDS)})")
-        weeks = item.get("weeks_before") if isinstance(item, dict) else None
-        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 26:
+        if not isinstance(item, dict):
+            raise fail(key, "dictionnaire attendu")
+        weeks, months = item.get("weeks_before"), item.get("months_before")
+        if (weeks is None) == (months is None):
+            raise fail(key, "un délai attendu : « weeks_before » ou « months_before », pas les deux")
+        if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 26):
             raise fail(f"{key}.weeks_before", "nombre de semaines entre 1 et 26 attendu")
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 6):
+            raise fail(f"{key}.months_before", "nombre de mois entre 1 et 6 attendu")
         if not isinstance(item.get("source"), str) or not item["source"].strip():
             raise fail(f"{key}.source", "texte attendu")
-        debates.append(BudgetDebate(str(kind), weeks, item["source"]))
+        articles = item.get("articles", [])
+        if not isinstance(articles, list) or not all(isinstance(a, str) and a for a in articles):
+            raise fail(f"{key}.articles", "liste d'articles attendue, par exemple [L2312-1]")
+        checked = item.get("checked")
+        if checked is not None and not isinstance(checked, date):
+            raise fail(f"{key}.checked", "date AAAA-MM-JJ attendue")
+        debates.append(BudgetDebate(str(kind), item["source"], weeks or 0, months or 0, tuple(articles), checked))
     if not isinstance(data.get("vote_source"), str) or not data["vote_source"].strip():
         raise fail("budget_calendar.vote_source", "texte attendu")
     return BudgetCalendar(

@@ -256,6 +256,7 @@ class BudgetCycle:
     debate_source: str
     vote_source: str
     means_session: int | None = None  # the session whose committee decides the lab's means
+    debate_window: str = ""  # the law's window before the vote, in French: « deux mois »
 
 
 @dataclass(frozen=True)

@@ -433,15 +433,15 @@ def _budget_cycle(profile: Profile, facts: CalendarFacts, placed: list[tuple[dat
             # A vote in the autumn or winter is for the next year's budget.
             vote_year = year - 1 if vote_month >= 7 else year
             vote_by = _month_end(vote_year, vote_month)
-            debate_from = date(vote_year, vote_month, 1) - timedelta(weeks=debate.weeks_before)
+            debate_from = debate.earliest(date(vote_year, vote_month, 1))
             source = ""  # the month the profile gives, not a legal deadline
         else:
             month, day = calendar.renewal_vote_deadline if facts.renewal_year(kind, year) else calendar.vote_deadline
             vote_by = date(year, month, day)
-            debate_from = vote_by - timedelta(weeks=debate.weeks_before)
+            debate_from = debate.earliest(vote_by)
             source = calendar.vote_source
         if debate_from >= middle:
-            return BudgetCycle(year, debate_from, vote_by, debate.source, source)
+            return BudgetCycle(year, debate_from, vote_by, debate.source, source, debate_window=debate.window_fr)
     return None
 
 
@@ -1032,15 +1032,23 @@ def _budget_note(cycle: BudgetCycle, sessions: list[Session]) -> str:
         else "Aucune séance de la seconde moitié ne précède ce débat : les moyens du futur labo passeront par "
         "une décision modificative, "
     )
-    vote = (
-        f"au plus tard le {_day_fr(cycle.vote_by)} {cycle.vote_by.year} ({cycle.vote_source})"
-        if cycle.vote_source
-        else f"en {MONTH_NAMES[cycle.vote_by.month - 1]} {cycle.vote_by.year}, comme le prévoit le profil"
-    )
+    debate_from = f"{_day_fr(cycle.debate_from)} {cycle.debate_from.year}"
+    window = f"dans les {cycle.debate_window} qui précèdent" if cycle.debate_window else "avant"
+    if cycle.vote_source:
+        vote = (
+            f"pour un vote à la date limite, le {_day_fr(cycle.vote_by)} {cycle.vote_by.year} ({cycle.vote_source}), "
+            f"il peut se tenir dès le {debate_from} ; une assemblée qui vote plus tôt débat plus tôt : donnez le "
+            "mois du vote dans le profil (program.budget_vote_month)"
+        )
+    else:
+        vote = (
+            f"pour un vote en {MONTH_NAMES[cycle.vote_by.month - 1]} {cycle.vote_by.year}, comme le prévoit le "
+            f"profil, il peut se tenir dès le {debate_from}, si le vote a lieu le premier jour du mois"
+        )
     return (
-        f"{timing}avant le débat d'orientation budgétaire du budget {cycle.year}, qui peut se tenir dès le "
-        f"{_day_fr(cycle.debate_from)} {cycle.debate_from.year} ({cycle.debate_source}), et le vote du budget "
-        f"primitif, {vote}."
+        f"{timing}avant le débat d'orientation budgétaire du budget {cycle.year}. La loi tient ce débat {window} "
+        f"l'examen du budget primitif ({cycle.debate_source}) : {vote}. Le comité qui décide des moyens est placé "
+        "avant la date la plus précoce possible du débat ; un débat tenu plus tard laisse plus de marge."
     )
 
 
