@@ -58,12 +58,19 @@ def check_programme(programme: Programme, rules: ProgrammeRules) -> None:
     assert all_cases == list(range(1, len(all_cases) + 1)), f"cases planned: {all_cases}"
     assert set(programme.unplanned_cases).isdisjoint(all_cases)
 
-    # The summer break, unless the profile opts out.
+    # The summer break (or the academy's long holidays overseas), unless the profile opts out.
     if program.summer_break and rules.rhythm.summer_break:
-        (m1, d1), (m2, d2) = rules.rhythm.summer_break
         for s in sessions:
             for day in s.days:
-                assert not (m1, d1) <= (day.month, day.day) <= (m2, d2), f"session {s.number} on {day} (summer)"
+                assert not any(day in p for p in programme.summer_breaks), f"session {s.number} on {day} (summer)"
+        if programme.profile.collectivity.department not in ("974", "976") and not program.school_holidays:
+            (m1, d1), (m2, d2) = rules.rhythm.summer_break
+            assert all(
+                ((p.start.month, p.start.day), (p.end.month, p.end.day)) == ((m1, d1), (m2, d2))
+                for p in programme.summer_breaks
+            )
+    else:
+        assert not programme.summer_breaks
 
     # About a month apart: never two sessions within the minimal gap.
     for a, b in zip(sessions, sessions[1:], strict=False):

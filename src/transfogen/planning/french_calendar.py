@@ -70,6 +70,19 @@ class BudgetCalendar:
 
 
 @dataclass(frozen=True)
+class LongHolidays:
+    """Where the school year follows the austral summer: the yearly break that replaces the
+    template's summer break, or only what is known of it (`start` None: dates unknown)."""
+
+    department: str
+    holidays: str  # in French, for the plan's note
+    source: str
+    name: str = ""  # the break's name: « pause de l'été austral »
+    start: tuple[int, int] | None = None  # (month, day); after `end` when the break spans 1 January
+    end: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class CalendarFacts:
     holiday_subdivisions: tuple[tuple[str, str], ...]  # department -> `holidays` subdivision
     school_published_until: date
@@ -77,6 +90,10 @@ class CalendarFacts:
     reserve_source: str
     elections: tuple[ElectionFact, ...]
     budget: BudgetCalendar | None = None
+    long_holidays: tuple[LongHolidays, ...] = ()
+
+    def long_holidays_of(self, department: str) -> LongHolidays | None:
+        return next((h for h in self.long_holidays if h.department == department), None)
 
     def subdivision(self, department: str) -> str | None:
         return dict(self.holiday_subdivisions).get(department)
@@ -135,7 +152,32 @@ def parse_calendar_facts(data: object, path: str) -> CalendarFacts:
         reserve_source=str(data.get("reserve_rule_source", "")),
         elections=tuple(sorted(elections, key=lambda e: e.date)),
         budget=_budget_calendar(data.get("budget_calendar"), fail),
+        long_holidays=_long_holidays(data, fail),
     )
+
+
+def _long_holidays(data: dict, fail) -> tuple[LongHolidays, ...]:
+    found = []
+    for section, dated in (("long_holidays", True), ("school_year_differs", False)):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise fail(section, "dictionnaire département → vacances attendu")
+        for department, item in entries.items():
+            key = f"{section}.{department}"
+            if not isinstance(item, dict):
+                raise fail(key, "dictionnaire attendu")
+            for name in ("holidays", "source") + (("name",) if dated else ()):
+                if not isinstance(item.get(name), str) or not item[name].strip():
+                    raise fail(f"{key}.{name}", "texte attendu")
+            start = end = None
+            if dated:
+                start, end = _month_day(item.get("from")), _month_day(item.get("to"))
+                if start is None or end is None:
+                    raise fail(key, "« from » et « to » au format MM-JJ attendus, par exemple « 12-17 »")
+            found.append(
+                LongHolidays(str(department), item["holidays"], item["source"], item.get("name", ""), start, end)
+            )
+    return tuple(sorted(found, key=lambda h: h.department))
 
 
 def _month_day(value: object) -> tuple[int, int] | None:

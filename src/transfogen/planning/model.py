@@ -276,3 +276,6 @@ class Programme:
     budget_cycle: BudgetCycle | None = None
     # Named cases (1-based) the programme could not hold: proposed to the future lab after it.
     unplanned_cases: tuple[int, ...] = ()
+    # The yearly breaks with no session over the programme (the summer break, or the long school
+    # holidays where the school year follows the austral summer), dated.
+    summer_breaks: tuple[Period, ...] = ()

@@ -86,26 +86,96 @@ def _day_fr(day: date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]}"
 
 
+@dataclass(frozen=True)
+class _Break:
+    """The yearly break with no session: the template's summer break, or the long school holidays of
+    the collectivity's academy (a window that may span 1 January), or the profile's own long school
+    holidays (dated periods)."""
+
+    name: str  # « pause d'été »
+    window: tuple[tuple[int, int], tuple[int, int]] | None = None
+    periods: tuple[Period, ...] = ()
+
+    def occurrence(self, day: date) -> Period | None:
+        """The break's dated period around `day`, if `day` falls in it."""
+        for period in self.periods:
+            if day in period:
+                return period
+        if self.window is None:
+            return None
+        (m1, d1), (m2, d2) = self.window
+        if (m1, d1) <= (m2, d2):
+            first, last = date(day.year, m1, d1), date(day.year, m2, d2)
+        elif (day.month, day.day) >= (m1, d1):
+            first, last = date(day.year, m1, d1), date(day.year + 1, m2, d2)
+        else:
+            first, last = date(day.year - 1, m1, d1), date(day.year, m2, d2)
+        return Period(first, last, self.name) if first <= day <= last else None
+
+    def label(self, period: Period) -> str:
+        return f"{self.name} du {_day_fr(period.start)} au {_day_fr(period.end)}"
+
+    def over(self, first: date, last: date) -> tuple[Period, ...]:
+        """Every dated break that touches the days from `first` to `last`."""
+        found: list[Period] = []
+        day = first
+        while day <= last:
+            period = self.occurrence(day)
+            if period and period not in found:
+                found.append(period)
+            day += timedelta(days=1)
+        return tuple(found)
+
+
+def _summer_break(profile: Profile, rhythm: Rhythm, facts: CalendarFacts) -> tuple[_Break | None, list[str], list[str]]:
+    """The programme's break, with a note or a warning when it is not the template's summer break.
+
+    Where the school year follows the austral summer, the break follows the academy's long holidays:
+    those the profile gives (program.school_holidays, four weeks or more), else those the calendar data
+    knows; when it knows neither, the template's break stays and the plan says how to change it."""
+    settings = profile.program
+    if rhythm.summer_break is None or not settings.summer_break:
+        return None, [], []
+    default = _Break("pause d'été", rhythm.summer_break)
+    local = facts.long_holidays_of(profile.collectivity.department)
+    if local is None:
+        return default, [], []
+    opt_out = "pour n'en garder aucune, program.summer_break: false"
+    given = tuple(p for p in settings.school_holidays if (p.end - p.start).days + 1 >= 28)
+    if given:
+        spans = enumeration([f"du {date_fr(p.start)} au {date_fr(p.end)}" for p in given])
+        note = (
+            f"La pause du programme suit les grandes vacances scolaires que donne le profil ({spans}), "
+            f"et non le 15 juillet – 31 août de métropole : {local.holidays} ; {opt_out}."
+        )
+        return _Break("pause des grandes vacances", periods=given), [note], []
+    if local.start and local.end:
+        brk = _Break(local.name, (local.start, local.end))
+        first, last = date(2001, *local.start), date(2001, *local.end)
+        note = (
+            f"La pause du programme suit {local.holidays} (du {_day_fr(first)} au {_day_fr(last)}, dates approchées "
+            f"d'une année à l'autre ; source : {local.source}), et non le 15 juillet – 31 août de métropole. Pour la "
+            f"caler sur les dates exactes de l'académie, donnez-les dans le profil (program.school_holidays) ; "
+            f"{opt_out}."
+        )
+        return brk, [note], []
+    warning = (
+        f"La pause d'été du programme, du 15 juillet au 31 août, suit le calendrier de métropole, mais "
+        f"{local.holidays} ; transfogen ne connaît pas les dates de l'académie. Donnez ses vacances dans le "
+        f"profil (program.school_holidays) : la pause suivra les plus longues ; {opt_out}."
+    )
+    return default, [], [warning]
+
+
 class _Slots:
     """Finds each month's session slot, keeping a steady place in the month."""
 
-    def __init__(self, profile: Profile, cal: FrenchCalendar, rhythm: Rhythm):
+    def __init__(self, profile: Profile, cal: FrenchCalendar, summer: _Break | None):
         self.settings = profile.program
         self.cal = cal
         self.check_school = self.settings.avoid_school_holidays and cal.checks_school_holidays
-        self.summer = rhythm.summer_break if self.settings.summer_break else None
+        self.summer = summer
         self._seen: dict[date, tuple[str, str] | None] = {}
-
-    def in_summer_break(self, day: date) -> bool:
-        if self.summer is None:
-            return False
-        first, last = self.summer
-        return first <= (day.month, day.day) <= last
-
-    def summer_label(self, year: int) -> str:
-        assert self.summer is not None
-        (m1, d1), (m2, d2) = self.summer
-        return f"pause d'été du {_day_fr(date(year, m1, d1))} au {_day_fr(date(year, m2, d2))}"
 
     def blocker(self, day: date) -> tuple[str, str] | None:
         """(kind, French label) of what forbids a session on `day`, or None when the day is free."""
@@ -126,8 +196,10 @@ class _Slots:
                     "" if period.start.year == period.end.year else f" {period.start.year}"
                 )
                 return ("blackout", f"{reason} du {first} au {_day_fr(period.end)} {period.end.year}")
-        if self.in_summer_break(day):
-            return ("summer", self.summer_label(day.year))
+        if self.summer is not None:
+            summer = self.summer.occurrence(day)
+            if summer is not None:
+                return ("summer", self.summer.label(summer))
         if self.check_school:
             name = self.cal.school_holiday(day)
             if name:
@@ -858,9 +930,10 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     profile, notes = _apply_shape(profile, rules)
     settings, who = profile.program, profile.collectivity
     cal = FrenchCalendar(who.department, who.school_zone, facts, settings.school_holidays)
-    slots = _Slots(profile, cal, rules.rhythm)
+    summer, summer_notes, warnings = _summer_break(profile, rules.rhythm, facts)
+    notes += summer_notes
+    slots = _Slots(profile, cal, summer)
     programme_end = _month_end(*_months(settings.start, settings.months)[-1])
-    warnings: list[str] = []
 
     placed, skipped, position = _place_sessions(profile, slots, rules.rhythm)
     allocation = _allocate(len(placed), rules, profile)
@@ -922,6 +995,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         notes=tuple(notes),
         budget_cycle=cycle,
         unplanned_cases=allocation.unplanned,
+        summer_breaks=summer.over(settings.start, programme_end) if summer else (),
     )
 
 
