@@ -123,7 +123,7 @@ def test_a_successful_run_leaves_only_the_kit(here):
 
 
 def test_questions_can_start_from_an_example(here):
-    # Enter keeps every answer of the Paris example but the name; its four cases are kept.
+    # Enter keeps every answer of the Paris example but the name; its five cases are kept.
     typed = answers("Ville de Paris-Plage", *[""] * 11, "o", "")
     result = run("--depuis", "paris", "-o", "plage", typed=typed)
     assert result.exit_code == 0, result.output
@@ -131,7 +131,7 @@ def test_questions_can_start_from_an_example(here):
     profile = saved_profile(here / "plage")
     assert profile["collectivity"]["name"] == "Ville de Paris-Plage"
     assert profile["collectivity"]["department"] == "75"
-    assert profile["team"]["residents"] == 4 and len(profile["cases"]) == 4
+    assert profile["team"]["residents"] == 4 and len(profile["cases"]) == 5
 
 
 def test_depuis_needs_a_known_example(here):
