@@ -318,7 +318,7 @@ def _blocks(
     for rank, position in enumerate(positions):
         remaining = len(positions) - rank
         missing = [m for m in essentials if m not in picker.used]
-        spared = range(len(source))
+        spared: list[int] = list(range(len(source)))
         if position < team_slots:  # the essentials wait for the ambassadors
             choice = next((b for b in team if picker.fits(b, position) and not set(b) & set(missing)), None)
             if choice is not None:
