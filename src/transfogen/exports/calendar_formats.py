@@ -6,7 +6,6 @@ phase names also come from `Programme.phases`. An id without a name is shown as 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -471,6 +470,8 @@ def to_csv(p: Programme, labels: Mapping[str, str] | None = None) -> bytes:
     """One row per session day, for LibreOffice and a French-locale Excel: UTF-8 BOM, `;`, CRLF."""
     names = _names(p, labels)
     out = io.StringIO(newline="")
+    import csv  # the CSV format only
+
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for s in p.sessions:

@@ -9,7 +9,6 @@ numbered from 1) and the 1-based line in the file.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,6 +180,8 @@ def _map_lines(node: yaml.Node, prefix: str, lines: dict[str, int], duplicates: 
 
 
 def _not_allowed(value: Any, allowed) -> str:
+    import difflib  # only when a sheet is wrong: not on every start-up
+
     allowed = list(allowed)
     message = f"valeur inconnue « {value} » ; valeurs possibles : {', '.join(allowed)}"
     close = difflib.get_close_matches(str(value), allowed, n=1)
@@ -191,6 +192,8 @@ def _check_fields(checker: _Checker, prefix: str, data: dict, fields: dict[str, 
     for name, value in data.items():
         where = f"{prefix}{name}"
         if name not in fields:
+            import difflib
+
             close = difflib.get_close_matches(str(name), list(fields), n=1)
             hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
             checker.error(where, f"champ inconnu{hint}")

@@ -13,7 +13,6 @@ the work), and every date lies between 2000 and 2100.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -248,6 +247,8 @@ def _line(node: Node) -> int:
 
 
 def _suggest(word: str, choices) -> str:
+    import difflib  # only when an answer is wrong: not on every start-up
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (vouliez-vous dire « {match[0]} » ?)" if match else ""
 
