@@ -71,3 +71,48 @@ def test_the_session_before_the_test_asks_for_its_protocol(kits):
     text = (kits["mulhouse"] / "seances" / "seance-03.md").read_text(encoding="utf-8")
     homework = text.split("## Travail d'ici la séance suivante", 1)[1].split("## ", 1)[0]
     assert "protocole d'une page du test en grandeur réelle" in homework
+
+
+# Words of the objectives and deliverables that promise an activity, and that activity.
+PROMISES = {
+    "immersion flash": "immersion-flash",
+    "parcours usager": "parcours-usager",
+    "parcours vécu": "parcours-usager",
+    "carte des enjeux": "carte-des-enjeux",
+    "vidéocagette": "videocagette",
+}
+
+
+@pytest.mark.parametrize("name", [path.stem for path in EXAMPLES])
+def test_objectives_and_deliverables_promise_only_what_the_session_holds(composed, name):
+    # Before: 44 sheets of the eight examples promised an immersion flash, a user journey or a
+    # vidéocagette that their shorter agenda had dropped (Mulhouse session 5: « puis par une immersion
+    # flash », with no immersion in its two days).
+    broken = [
+        f"séance {s.session.number} : « {text} »"
+        for s in composed[name]
+        for text in (*s.pattern.objectives, *s.pattern.deliverables)
+        for words, method in PROMISES.items()
+        if words in text.lower() and method not in s.methods
+    ]
+    assert not broken, broken
+
+
+def test_a_promise_comes_back_when_the_session_holds_its_activity(composed):
+    held = [s for kit in composed.values() for s in kit if "immersion-flash" in s.methods and s.session.case]
+    assert any("immersion flash" in " ".join(s.pattern.objectives).lower() for s in held)
+
+
+def test_a_conditional_objective_names_its_activity(tmp_path):
+    import shutil
+
+    from transfogen.errors import TemplateError
+
+    copy = tmp_path / "transfo"
+    shutil.copytree(ROOT / "templates" / "transfo", copy)
+    pattern = copy / "seances" / "immersion.yaml"
+    text = pattern.read_text(encoding="utf-8")
+    pattern.write_text(text.replace("needs: parcours-usager}", "needs: 3}", 1), encoding="utf-8")
+    with pytest.raises(TemplateError) as error:
+        load_template(copy).patterns
+    assert error.value.path.endswith("immersion.yaml") and error.value.key.startswith("objectives[")

@@ -473,7 +473,7 @@ def compose(
         days.append(AgendaDay(day, tuple(items)))
     return ComposedSession(
         session=session,
-        pattern=pattern,
+        pattern=_held(pattern, set(used)),
         days=tuple(days),
         methods=tuple(used),
         rituals=layout.rituals,
@@ -482,6 +482,24 @@ def compose(
         team_only=_team_only(session, days),
         lab_held=layout.lab_held or not session.lab_topic or session.phase == "prefiguration",
     )
+
+
+def _held(pattern: SessionPattern, used: set[str]) -> SessionPattern:
+    """The pattern's objectives and deliverables that the session's agenda keeps: one that needs an
+    activity the session does not hold (a short session skips it) is not promised."""
+
+    def keep(items: Sequence[str | Mapping[str, Any]]) -> tuple[str, ...]:
+        kept = []
+        for item in items:
+            if isinstance(item, str):
+                kept.append(item)
+                continue
+            needs = item["needs"]
+            if set([needs] if isinstance(needs, str) else needs) <= used:
+                kept.append(str(item["what"]))
+        return tuple(kept)
+
+    return replace(pattern, objectives=keep(pattern.objectives), deliverables=keep(pattern.deliverables))
 
 
 def _team_only(session: Session, days: list[AgendaDay]) -> frozenset[str]:

@@ -106,9 +106,9 @@ class Natures:
         fill = self.filler(case)
         return replace(
             pattern,
-            objectives=tuple(fill(text) for text in pattern.objectives),
+            objectives=tuple(_fill_held(fill, text) for text in pattern.objectives),
             preparation=tuple({**item, "what": fill(str(item["what"]))} for item in pattern.preparation),
-            deliverables=tuple(fill(text) for text in pattern.deliverables),
+            deliverables=tuple(_fill_held(fill, text) for text in pattern.deliverables),
             documentation=tuple(fill(text) for text in pattern.documentation),
             committee=fill(pattern.committee),
             case_labels={key: fill(text) for key, text in pattern.case_labels.items()},
@@ -262,3 +262,8 @@ class _Checker:
                         node,
                     )
         return str(node.value)
+
+
+def _fill_held(fill: Callable[[str], str], item: str | Mapping[str, Any]) -> str | Mapping[str, Any]:
+    """A text, or a {what, needs} text the session keeps only if it holds the activity: words filled."""
+    return fill(item) if isinstance(item, str) else {**item, "what": fill(str(item["what"]))}

@@ -8,6 +8,7 @@ skeleton) plus what transfogen renders one item at a time: `methodes/*.md`, `rol
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,10 +35,12 @@ class SessionPattern:
 
     id: str
     title: str
-    objectives: tuple[str, ...]
+    # Objectives and deliverables: a text, or {what, needs: method id(s)} kept only when the session
+    # holds those activities (a short session that skips the immersion does not promise it).
+    objectives: tuple[str | Mapping[str, Any], ...]
     blocks: tuple[tuple[str, ...], ...]
     preparation: tuple[dict, ...] = ()
-    deliverables: tuple[str, ...] = ()
+    deliverables: tuple[str | Mapping[str, Any], ...] = ()
     homework: tuple[str, ...] = ()
     documentation: tuple[str, ...] = ()
     path: str = ""
@@ -185,6 +188,22 @@ def _texts(value: Any, path: Path, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _held_texts(value: Any, path: Path, key: str) -> tuple:
+    """Texts, or {what, needs: a method id or a list of them} shown only when the session holds them."""
+    if value is None:
+        return ()
+    for index, item in enumerate(value if isinstance(value, list) else [None]):
+        needs = item.get("needs") if isinstance(item, dict) else None
+        if isinstance(item, str) or (
+            isinstance(item, dict)
+            and isinstance(item.get("what"), str)
+            and (isinstance(needs, str) or (isinstance(needs, list) and all(isinstance(n, str) for n in needs)))
+        ):
+            continue
+        raise TemplateError("un texte ou {what, needs: méthode(s)} est attendu", path=path, key=f"{key}[{index}]")
+    return tuple(value)
+
+
 def _homework(value: Any, path: Path) -> tuple:
     """Homework items: a text, or {what, needs: method id} shown only when the next session uses it."""
     if value is None:
@@ -215,6 +234,8 @@ def _pattern(path: Path) -> SessionPattern:
     if not isinstance(levels, dict) or not all(isinstance(v, dict) for v in levels.values()):
         raise TemplateError("« niveau: {blocks, objectives…} » est attendu", path=path, key="levels")
     for level, variant in levels.items():
+        for key in ("objectives", "deliverables"):
+            _held_texts(variant.get(key), path, f"levels.{level}.{key}")
         for index, block in enumerate(variant.get("blocks") or []):
             if not isinstance(block, list) or not all(isinstance(item, str) for item in block):
                 raise TemplateError(
@@ -237,10 +258,10 @@ def _pattern(path: Path) -> SessionPattern:
     return SessionPattern(
         id=str(data.get("id") or path.stem),
         title=str(data.get("title") or path.stem),
-        objectives=_texts(data.get("objectives"), path, "objectives"),
+        objectives=_held_texts(data.get("objectives"), path, "objectives"),
         blocks=tuple(tuple(block) for block in blocks),
         preparation=tuple(preparation),
-        deliverables=_texts(data.get("deliverables"), path, "deliverables"),
+        deliverables=_held_texts(data.get("deliverables"), path, "deliverables"),
         homework=_homework(data.get("homework"), path),
         documentation=_texts(data.get("documentation"), path, "documentation"),
         path=str(path),
