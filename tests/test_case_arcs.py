@@ -114,5 +114,5 @@ def test_a_conditional_objective_names_its_activity(tmp_path):
     text = pattern.read_text(encoding="utf-8")
     pattern.write_text(text.replace("needs: parcours-usager}", "needs: 3}", 1), encoding="utf-8")
     with pytest.raises(TemplateError) as error:
-        load_template(copy).patterns
+        _ = load_template(copy).patterns
     assert error.value.path.endswith("immersion.yaml") and error.value.key.startswith("objectives[")
