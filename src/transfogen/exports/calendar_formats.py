@@ -13,8 +13,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
+from transfogen.exports import ics
 from transfogen.planning.fr import WEEKDAY_NAMES, date_court
 from transfogen.planning.model import WEEKDAYS, Event, Programme, Session
 
@@ -318,37 +318,43 @@ def item_uid(p: Programme, key: str, programme: str | None = None) -> str:
     return uid_prefix(programme or programme_id(p)) + key
 
 
-def _content(component) -> bytes:
-    from icalendar import Event as VEvent
+def _parsed(name: str, prop) -> list[ics.Property]:
+    """A property of a calendar read by icalendar, as the writer's (NAME, parameters, value)."""
+    props = prop if isinstance(prop, list) else [prop]
+    out = []
+    for one in props:
+        parameters = one.params.to_ical(sorted=True).decode() if getattr(one, "params", None) else ""
+        out.append((name, f";{parameters}" if parameters else "", one.to_ical().decode()))
+    return out
 
-    only = VEvent()
-    for name in _CONTENT:
-        if name in component:
-            only.add(name, component[name], encode=False)
-    return only.to_ical()
+
+def _content(properties: list[ics.Property]) -> tuple[str, ...]:
+    """What an event says (see `_CONTENT`), as written: equal for equal events, old or new."""
+    return tuple(ics.line(p) for p in ics.ordered((p for p in properties if p[0] in _CONTENT), ics.EVENT_ORDER))
 
 
 @dataclass(frozen=True)
 class _Known:
-    component: Any  # an icalendar Event
+    properties: list[ics.Property]  # its content properties, as the previous calendar wrote them
     sequence: int
     modified: datetime
-    content: bytes
+    content: tuple[str, ...]
     cancelled: bool
 
 
-def _previous_events(ics: bytes) -> tuple[str | None, dict[str, _Known]]:
+def _previous_events(ics_bytes: bytes) -> tuple[str | None, dict[str, _Known]]:
     from icalendar import Calendar
 
-    whole = Calendar.from_ical(ics)
+    whole = Calendar.from_ical(ics_bytes)
     known = {}
     for event in whole.walk("VEVENT"):
         modified = event.decoded("LAST-MODIFIED") if "LAST-MODIFIED" in event else event.decoded("DTSTAMP")
+        properties = [p for name in _CONTENT if name in event for p in _parsed(name, event[name])]
         known[str(event["UID"])] = _Known(
-            event,
+            properties,
             int(event.get("SEQUENCE", 0)),
             modified,
-            _content(event),
+            _content(properties),
             str(event.get("STATUS", "")) == "CANCELLED",
         )
     relcalid = whole.get("X-WR-RELCALID")
@@ -361,10 +367,8 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None, history: Calen
     With `history` (an update), an unchanged event keeps its SEQUENCE and LAST-MODIFIED, a changed one
     gets SEQUENCE + 1 and the update's moment, and an event gone since the previous calendar is written
     once more, STATUS:CANCELLED with SEQUENCE + 1, so a calendar that imported it removes or strikes it.
+    Written by `ics` (icalendar's bytes without its import); icalendar reads the previous calendar only.
     """
-    from icalendar import Calendar
-    from icalendar import Event as VEvent
-
     from transfogen import __version__
 
     names = _names(p, labels)
@@ -377,18 +381,21 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None, history: Calen
     moment = history.moment if history else stamp
     sites = {s.number: s.site for s in p.sessions}
 
-    cal = Calendar()
-    cal.add("prodid", f"-//transfogen//transfogen {__version__}//FR")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Programme Transfo — {name}")
-    cal.add("x-wr-caldesc", f"Séances et rituels du programme de laboratoire d'innovation — {name}")
-    cal.add("x-wr-relcalid", owner)
+    calendar = [
+        ics.text("PRODID", f"-//transfogen//transfogen {__version__}//FR"),
+        ics.text("VERSION", "2.0"),
+        ics.text("CALSCALE", "GREGORIAN"),
+        ics.text("METHOD", "PUBLISH"),
+        ics.verbatim("X-WR-CALNAME", f"Programme Transfo — {name}"),
+        ics.verbatim("X-WR-CALDESC", f"Séances et rituels du programme de laboratoire d'innovation — {name}"),
+        ics.verbatim("X-WR-RELCALID", owner),
+    ]
+    events: list[str] = []
+    present: set[str] = set()
 
-    def stamped(ev, uid: str) -> None:
+    def stamped(properties: list[ics.Property], uid: str) -> None:
         before = known.get(uid)
-        content = _content(ev)
+        content = _content(properties)
         if before is None:
             sequence, modified = 0, moment
         elif before.content == content and not before.cancelled:
@@ -396,49 +403,49 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None, history: Calen
         else:
             # Never backwards: a kit stamped with its future start date may be updated before it.
             sequence, modified = before.sequence + 1, max(moment, before.modified + timedelta(seconds=1))
-        ev.add("uid", uid)
-        ev.add("dtstamp", modified)
-        ev.add("last-modified", modified)
-        ev.add("sequence", sequence)
-        cal.add_component(ev)
+        properties += [
+            ics.text("UID", uid),
+            ics.utc("DTSTAMP", modified),
+            ics.utc("LAST-MODIFIED", modified),
+            ics.integer("SEQUENCE", sequence),
+        ]
+        present.add(uid)
+        events.append(ics.component("VEVENT", properties, ics.EVENT_ORDER))
 
     for s, key in zip(p.sessions, session_keys(p.sessions), strict=True):
-        ev = VEvent()
-        ev.add("dtstart", s.start)
-        ev.add("dtend", s.end + timedelta(days=1))  # exclusive: the day after the last day
-        ev.add("summary", s.title)
-        ev.add("description", _session_description(s, names))
-        ev.add("categories", [c for c in ("Séance", _name(s.phase, names)) if c])
+        ev = [
+            ics.day("DTSTART", s.start),
+            ics.day("DTEND", s.end + timedelta(days=1)),  # exclusive: the day after the last day
+            ics.text("SUMMARY", s.title),
+            ics.text("DESCRIPTION", _session_description(s, names)),
+            ics.categories("CATEGORIES", [c for c in ("Séance", _name(s.phase, names)) if c]),
+        ]
         if s.site:
-            ev.add("location", s.site)
+            ev.append(ics.text("LOCATION", s.site))
         if s.provisional:
-            ev.add("status", "TENTATIVE")  # dates past the published school calendar
+            ev.append(ics.text("STATUS", "TENTATIVE"))  # dates past the published school calendar
         stamped(ev, uid_prefix(owner) + key)
 
     for e, key in zip(p.events, event_keys(p.events), strict=True):
-        ev = VEvent()
-        ev.add("dtstart", e.start)
-        ev.add("dtend", e.end + timedelta(days=1))
-        ev.add("summary", e.title)
-        ev.add("description", _event_description(e))
-        ev.add("categories", [c for c in ("Rituel", _name(e.kind, names)) if c])
+        ev = [
+            ics.day("DTSTART", e.start),
+            ics.day("DTEND", e.end + timedelta(days=1)),
+            ics.text("SUMMARY", e.title),
+            ics.text("DESCRIPTION", _event_description(e)),
+            ics.categories("CATEGORIES", [c for c in ("Rituel", _name(e.kind, names)) if c]),
+        ]
         if e.session is not None and sites.get(e.session):
-            ev.add("location", sites[e.session])
-        ev.add("transp", "TRANSPARENT")  # a ritual inside a session must not show as a second conflict
+            ev.append(ics.text("LOCATION", sites[e.session]))
+        ev.append(ics.text("TRANSP", "TRANSPARENT"))  # a ritual inside a session must not show as a second conflict
         stamped(ev, uid_prefix(owner) + key)
 
-    present = {str(ev["UID"]) for ev in cal.walk("VEVENT")}
     for uid in sorted(set(known) - present):
         before = known[uid]
         if before.cancelled:
             continue  # cancelled by the previous update already: said once, not repeated
-        ev = VEvent()
-        for prop in _CONTENT:
-            if prop in before.component and prop != "STATUS":
-                ev.add(prop, before.component[prop], encode=False)
-        ev.add("status", "CANCELLED")
+        ev = [prop for prop in before.properties if prop[0] != "STATUS"] + [ics.text("STATUS", "CANCELLED")]
         stamped(ev, uid)
-    return cal.to_ical()
+    return ics.component("VCALENDAR", calendar, ics.CALENDAR_ORDER, events).encode("utf-8")
 
 
 def _session_description(s: Session, names: Mapping[str, str]) -> str:
