@@ -89,6 +89,17 @@ def test_the_writer_writes_the_bytes_icalendar_writes_for_any_text(text):
     assert _ours(text) == _theirs(text)
 
 
+# Escapes, carets and multi-byte characters in every position around the folds.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["\\", "^", ",", ";", "\n", "\r", "N", "é", "€", "🙂", "a", " "]), max_size=400).map(
+        "".join
+    )
+)
+def test_the_writer_folds_escapes_and_wide_characters_as_icalendar_does(text):
+    assert _ours(text) == _theirs(text)
+
+
 @pytest.mark.parametrize("text", [t for t in HOSTILE if "\\N" not in t and "\r" not in t])
 def test_what_is_written_reads_back_as_it_was(text):
     calendar = Calendar.from_ical(_ours(text))

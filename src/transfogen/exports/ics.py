@@ -87,25 +87,20 @@ def fold(unfolded: str) -> str:
     """Lines under 75 octets, cut between characters (never inside one's UTF-8 bytes), each following
     line starting with a space. Like icalendar, a backslash or caret ending a piece moves to the next
     one, so an escape sequence is never cut."""
-    if len(unfolded) < _LIMIT and unfolded.isascii():
+    data = unfolded.encode("utf-8")
+    if len(data) < _LIMIT:
         return unfolded
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in unfolded:
-        width = 1 if char < "\x80" else len(char.encode("utf-8"))
-        if current and size + width >= _LIMIT:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                pieces.append("".join(current))
-                current, size = [carried], 1
-            else:
-                pieces.append("".join(current))
-                current, size = [], 0
-        current.append(char)
-        size += width
-    if current:
-        pieces.append("".join(current))
+    pieces = []
+    start = 0
+    while len(data) - start >= _LIMIT:
+        end = start + _LIMIT - 1
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if end - start > 1 and data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start = end
+    pieces.append(data[start:].decode("utf-8"))
     return "\r\n ".join(pieces)
 
 
