@@ -434,8 +434,9 @@ def to_ics(p: Programme, labels: Mapping[str, str] | None = None, history: Calen
             ics.text("DESCRIPTION", _event_description(e)),
             ics.categories("CATEGORIES", [c for c in ("Rituel", _name(e.kind, names)) if c]),
         ]
-        if e.session is not None and sites.get(e.session):
-            ev.append(ics.text("LOCATION", sites[e.session]))
+        site = sites.get(e.session) if e.session is not None else None
+        if site:
+            ev.append(ics.text("LOCATION", site))
         ev.append(ics.text("TRANSP", "TRANSPARENT"))  # a ritual inside a session must not show as a second conflict
         stamped(ev, uid_prefix(owner) + key)
 
