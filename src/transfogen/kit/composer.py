@@ -86,6 +86,8 @@ def level_of(session: Session, cases: int, template: Template) -> str:
     """The progression level of a session: by the rank of its case, or by its phase.
 
     The first case is level 0; the last case reaches 1; a level applies from its `from` share on.
+    A case at the same level as the case before it runs the level's second round (`again`), so that
+    two consecutive cases do not run the same sessions.
     """
     progression = template.progression or {}
     levels = [lvl for lvl in progression.get("levels") or [] if isinstance(lvl, dict) and lvl.get("id")]
@@ -95,12 +97,24 @@ def level_of(session: Session, cases: int, template: Template) -> str:
         return str((progression.get("phases") or {}).get(session.phase, levels[0]["id"]))
     if session.lab_trial and progression.get("trial"):  # the last case runs as the future lab would
         return str(progression["trial"])
-    share = (session.case - 1) / (cases - 1) if cases > 1 else 0.0
-    chosen = levels[0]["id"]
-    for lvl in sorted(levels, key=lambda lvl: float(lvl.get("from", 0))):
-        if float(lvl.get("from", 0)) <= share + 1e-9:
-            chosen = lvl["id"]
-    return str(chosen)
+
+    def by_rank(case: int) -> str:
+        share = (case - 1) / (cases - 1) if cases > 1 else 0.0
+        chosen = levels[0]["id"]
+        for lvl in sorted(levels, key=lambda lvl: float(lvl.get("from", 0))):
+            if float(lvl.get("from", 0)) <= share + 1e-9:
+                chosen = lvl["id"]
+        return str(chosen)
+
+    level = by_rank(session.case)
+    again = progression.get("again") or {}
+    if level in again:  # a case at the same level as the one before runs that level's second round
+        run = 0
+        while session.case - run > 1 and by_rank(session.case - run - 1) == level:
+            run += 1
+        if run % 2:
+            return str(again[level])
+    return level
 
 
 def _for_level(pattern: SessionPattern, level: str, template: Template) -> SessionPattern:
