@@ -233,3 +233,22 @@ def test_the_sheet_of_a_parallel_session_names_both_groups_and_cases(bake_kit):
     assert "les deux cas sont présentés l'un après l'autre" in last
     assert "Restitution du cas n°3" in last and "Restitution du cas n°4" in last
     assert "Cas n°3 et n°4 en parallèle" in result.read("calendrier/calendrier.ics").replace("\r\n ", "")
+
+
+@pytest.mark.parametrize(("name", "template"), PAIRS)
+def test_the_preparation_falls_before_the_summer_break(programmes, name, template):
+    # Before: the summer counted like any other weeks, so Paris (first session in October) launched its
+    # call for ambassadors on 30 August 2027 and Pays de Mormal composed its group on 9 August.
+    programme, rules = programmes[(name, template)]
+    (m1, d1), (m2, d2) = rules.rhythm.summer_break
+    in_summer = [(d.due, d.title) for d in programme.checklist if (m1, d1) <= (d.due.month, d.due.day) <= (m2, d2)]
+    assert not in_summer, in_summer
+
+
+def test_documents_date_the_call_as_the_checklist_does(programmes):
+    from transfogen.kit.documents import documents_context
+
+    programme, rules = programmes[("paris", "transfo")]
+    call = documents_context(programme, rules, {})["call"]
+    due = {d.id: d.due for d in programme.checklist}
+    assert call["opens"] == due["appel-ambassadeurs"].isoformat() == "2027-07-13"

@@ -64,11 +64,7 @@ def documents_context(programme: Programme, rules: Any, budgets: dict[str, dict]
     profile = programme.profile
     defaults = data["defaults"]
     first_day = programme.sessions[0].start if programme.sessions else profile.program.start
-    due = {
-        item.id: first_day - timedelta(weeks=item.weeks_before)
-        for item in rules.checklist
-        if getattr(item, "weeks_before", None) is not None
-    }
+    due = {d.id: d.due for d in programme.checklist if d.id}  # as the plan dates them (summer not counted)
     opens = due.get("appel-ambassadeurs", first_day - timedelta(weeks=10))
     composed = due.get("choix-ambassadeurs", first_day - timedelta(weeks=5))
     closes = max(composed - CALL_REVIEW, opens + CALL_MINIMUM)

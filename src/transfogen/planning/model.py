@@ -218,6 +218,7 @@ class Deadline:
     title: str
     owner: str  # role id
     detail: str = ""
+    id: str = ""  # the checklist item's id in the template (e.g. "appel-ambassadeurs")
 
 
 @dataclass(frozen=True)

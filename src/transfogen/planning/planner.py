@@ -977,7 +977,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
         cycle = replace(cycle, means_session=sessions[means_index].number if means_index is not None else None)
         notes.append(_budget_note(cycle, sessions))
 
-    checklist = _checklist(sessions, rules, settings.start)
+    checklist = _checklist(sessions, rules, settings.start, summer)
     return Programme(
         profile=profile,
         sessions=tuple(sessions),
@@ -1126,17 +1126,35 @@ def _budget_note(cycle: BudgetCycle, sessions: list[Session]) -> str:
     )
 
 
-def _checklist(sessions: list[Session], rules: ProgrammeRules, start: date) -> tuple[Deadline, ...]:
+def _checklist(
+    sessions: list[Session], rules: ProgrammeRules, start: date, summer: _Break | None
+) -> tuple[Deadline, ...]:
     reference = sessions[0].start if sessions else start
     return tuple(
         sorted(
             (
-                Deadline(reference - timedelta(weeks=item.weeks_before), item.title, item.owner, item.detail)
+                Deadline(
+                    _weeks_before(reference, item.weeks_before, summer), item.title, item.owner, item.detail, item.id
+                )
                 for item in rules.checklist
             ),
             key=lambda d: d.due,
         )
     )
+
+
+def _weeks_before(reference: date, weeks: int, summer: _Break | None) -> date:
+    """`weeks` before `reference`, the days of the summer break not counted: nobody answers a call for
+    ambassadors or signs a convention in August, so a September start prepares before the summer."""
+    due = reference - timedelta(weeks=weeks)
+    if summer is None or not summer.over(due, reference):
+        return due
+    day, left = reference, weeks * 7
+    while left:
+        day -= timedelta(days=1)
+        if summer.occurrence(day) is None:
+            left -= 1
+    return day
 
 
 def _phases(sessions: list[Session], rules: ProgrammeRules, checklist: tuple[Deadline, ...]) -> tuple[PhaseSpan, ...]:
