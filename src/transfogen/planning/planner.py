@@ -6,14 +6,13 @@ Pure domain code: no I/O, no Click. The programme's shape comes from `ProgrammeR
 
 from __future__ import annotations
 
-import calendar as monthcal
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from transfogen.planning.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, nombre_fr
+from transfogen.planning.fr import MONTH_NAMES, WEEKDAY_NAMES, date_fr, enumeration, jours, month_end, nombre_fr
 from transfogen.planning.french_calendar import CalendarFacts, FrenchCalendar
 from transfogen.planning.model import (
     BudgetCycle,
@@ -76,10 +75,6 @@ _EVENT_ORDER = ("inter-collectivites", "restitution", "revue-mi-parcours", "comi
 def _months(start: date, count: int) -> list[tuple[int, int]]:
     first = start.year * 12 + start.month - 1
     return [((first + i) // 12, (first + i) % 12 + 1) for i in range(count)]
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, monthcal.monthrange(year, month)[1])
 
 
 def _day_fr(day: date) -> str:
@@ -210,7 +205,7 @@ class _Slots:
         """Every run of `session_days` free days inside one month and one ISO week."""
         length = self.settings.session_days
         first = max(date(year, month, 1), self.settings.start)
-        last = _month_end(year, month)
+        last = month_end(date(year, month, 1))
         free = {}
         day = first
         while day <= last:
@@ -228,7 +223,7 @@ class _Slots:
     def skip_reason(self, year: int, month: int) -> str:
         """Why no slot exists this month, in French, naming what blocked it."""
         first = max(date(year, month, 1), self.settings.start)
-        last = _month_end(year, month)
+        last = month_end(date(year, month, 1))
         found: dict[str, list[str]] = {"summer": [], "school": [], "blackout": [], "holiday": []}
         free_days = 0
         day = first
@@ -504,7 +499,7 @@ def _budget_cycle(profile: Profile, facts: CalendarFacts, placed: list[tuple[dat
         if vote_month:
             # A vote in the autumn or winter is for the next year's budget.
             vote_year = year - 1 if vote_month >= 7 else year
-            vote_by = _month_end(vote_year, vote_month)
+            vote_by = month_end(date(vote_year, vote_month, 1))
             debate_from = debate.earliest(date(vote_year, vote_month, 1))
             source = ""  # the month the profile gives, not a legal deadline
         else:
@@ -671,7 +666,7 @@ def _peer_exchanges(sessions: list[Session], profile: Profile, rules: ProgrammeR
     days = []
     for year, month in _months(profile.program.start, profile.program.months):
         if month in meeting.months:
-            day = free_day(date(year, month, meeting.from_day), _month_end(year, month))
+            day = free_day(date(year, month, meeting.from_day), month_end(date(year, month, 1)))
             # Only while the programme runs, and with a session before and after to prepare and debrief it.
             if day and sessions[0].end < day < sessions[-1].start:
                 days.append(day)
@@ -933,7 +928,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     summer, summer_notes, warnings = _summer_break(profile, rules.rhythm, facts)
     notes += summer_notes
     slots = _Slots(profile, cal, summer)
-    programme_end = _month_end(*_months(settings.start, settings.months)[-1])
+    programme_end = month_end(date(*_months(settings.start, settings.months)[-1], 1))
 
     placed, skipped, position = _place_sessions(profile, slots, rules.rhythm)
     allocation = _allocate(len(placed), rules, profile)
@@ -964,7 +959,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     sessions = _mark_exchanges(sessions, events)
 
     # Electoral reserve (art. L52-1) for the elections that concern this kind of collectivity.
-    windows = [_Window(e, e.reserve_start, _month_end(e.date.year, e.date.month)) for e in cal.elections_for(who.kind)]
+    windows = [_Window(e, e.reserve_start, month_end(e.date)) for e in cal.elections_for(who.kind)]
     windows = [w for w in windows if w.touches(settings.start, programme_end)]
     sessions, events, reserve_warnings = _electoral_reserve(windows, sessions, events, slots)
     warnings += reserve_warnings
