@@ -310,9 +310,18 @@ def new(
             raise TransfogenError("--depuis : sans objet quand un PROFIL est donné (il sert à poser les questions)")
         loaded = load_profile(profile_path(profile))
         _print_profile_warnings(loaded)
-        kit = generate_kit(loaded, output, template_dir=template_dir, force=force, trust=trust, on_backup=_said_aside)
+        warnings: list[str] = []
+        kit = generate_kit(
+            loaded,
+            output,
+            template_dir=template_dir,
+            force=force,
+            trust=trust,
+            on_backup=_said_aside,
+            on_warning=warnings.append,
+        )
         click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
-        _print_warnings(kit)
+        _print_warnings(warnings)
         return
 
     wizard = Wizard(_starting_profile(start_from) if start_from else None)
@@ -325,10 +334,19 @@ def new(
         raise click.Abort() from None
     target = Path(output) if output else Path(_slug(wizard))
     saved = save_answers(wizard, target)
+    warnings = []
     try:
         loaded = load_profile(saved)
         _print_profile_warnings(loaded)
-        kit = generate_kit(loaded, target, template_dir=template_dir, force=force, trust=trust, on_backup=_said_aside)
+        kit = generate_kit(
+            loaded,
+            target,
+            template_dir=template_dir,
+            force=force,
+            trust=trust,
+            on_backup=_said_aside,
+            on_warning=warnings.append,
+        )
     except TransfogenError:
         click.echo(
             f"Vos réponses sont enregistrées dans {saved} : corrigez ce fichier, puis relancez "
@@ -338,7 +356,7 @@ def new(
         raise
     saved.unlink()  # the kit keeps its own copy (.transfogen/profil.yaml)
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
-    _print_warnings(kit)
+    _print_warnings(warnings)
 
 
 def _said_aside(backup: Path) -> None:
@@ -350,14 +368,9 @@ def _print_profile_warnings(profile) -> None:
         click.echo(f"Attention : {warning}", err=True)
 
 
-def _print_warnings(kit: Path) -> None:
+def _print_warnings(warnings: list[str]) -> None:
     """The planner's warnings (cases that do not fit, time beyond the lettre de mission…), on stderr."""
-    import json
-
-    from transfogen.kit.files import CONTEXT_FILE, STATE_DIR
-
-    context = json.loads((kit / STATE_DIR / CONTEXT_FILE).read_text(encoding="utf-8"))
-    for warning in context.get("warnings") or []:
+    for warning in warnings:
         click.echo(f"Attention : {warning}", err=True)
 
 

@@ -328,12 +328,14 @@ def generate_kit(
     force: bool = False,
     trust: bool = False,
     on_backup: Callable[[Path], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> Path:
     """Generate the kit of a profile (a file, or a profile already loaded) into `output_dir` (default:
     the collectivity's slug).
 
     With `force`, a kit already there is moved aside as `<output_dir>.ancien-<n>` (given to
-    `on_backup`); any other non-empty folder is refused.
+    `on_backup`); any other non-empty folder is refused. The plan's warnings go to `on_warning`, from
+    memory: the kit may already have been replaced by another run when the caller reads it.
     """
     from transfogen.api import plan_template
     from transfogen.kit.files import build_folder, check_destination, install, make_parents, os_reason, remove_empty
@@ -365,4 +367,7 @@ def generate_kit(
             raise
     if backup is not None and on_backup is not None:
         on_backup(backup)
+    if on_warning is not None:
+        for warning in programme.warnings:
+            on_warning(warning)
     return out

@@ -224,7 +224,7 @@ def rename_noreplace(source: Path, target: Path) -> None:
         raise
 
 
-def _move_aside(out: Path) -> Path:
+def _move_aside(out: Path) -> Path | None:
     """Rename the kit at `out` to the first free `<name>.ancien-<n>` beside it."""
     number = 1
     while True:
@@ -235,6 +235,8 @@ def _move_aside(out: Path) -> Path:
                 return backup
             except FileExistsError:
                 pass  # taken meanwhile by another run: try the next number
+            except FileNotFoundError:
+                return None  # another run with --force moved the same kit aside first
         number += 1
 
 
