@@ -11,12 +11,12 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from transfogen.exports import ics
 from transfogen.planning.fr import WEEKDAY_NAMES, date_court
 from transfogen.planning.model import WEEKDAYS, Event, Programme, Session
+from transfogen.records import record
 
 JSON_FORMAT = "transfogen.calendar/1"
 
@@ -256,7 +256,7 @@ _CONTENT = ("SUMMARY", "DTSTART", "DTEND", "DESCRIPTION", "LOCATION", "CATEGORIE
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-@dataclass(frozen=True)
+@record
 class CalendarHistory:
     """What an update knows of the calendar it replaces: its bytes and the moment of the update."""
 
@@ -333,7 +333,7 @@ def _content(properties: list[ics.Property]) -> tuple[str, ...]:
     return tuple(ics.line(p) for p in ics.ordered((p for p in properties if p[0] in _CONTENT), ics.EVENT_ORDER))
 
 
-@dataclass(frozen=True)
+@record
 class _Known:
     properties: list[ics.Property]  # its content properties, as the previous calendar wrote them
     sequence: int

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,6 +21,7 @@ import yaml
 
 from transfogen.errors import SheetError
 from transfogen.kit.markup import find_raw_html, headings, split_front_matter
+from transfogen.records import record
 
 KINDS = ("methode", "seance")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,7 +29,7 @@ _FRONT_MATTER_OFFSET = 2  # the front matter's first line is line 2 of the file
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@record
 class Sheet:
     """A valid sheet: its front matter (`meta`) and its Markdown body."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -17,9 +16,10 @@ from typing import Any
 from transfogen.errors import TemplateError
 from transfogen.planning.fr import en_lettres
 from transfogen.planning.model import KINDS, Election, Period
+from transfogen.records import record
 
 
-@dataclass(frozen=True)
+@record
 class ElectionFact:
     id: str
     name: str
@@ -29,7 +29,7 @@ class ElectionFact:
     confirmed: bool
 
 
-@dataclass(frozen=True)
+@record
 class BudgetDebate:
     """How long before the budget vote a kind of collectivity may hold its budget debate (DOB): the
     law sets a window ("dans un délai de deux mois précédant l'examen du budget"); its first day is
@@ -58,7 +58,7 @@ class BudgetDebate:
         return f"{en_lettres(self.weeks_before)} semaine{'s' if self.weeks_before > 1 else ''}"
 
 
-@dataclass(frozen=True)
+@record
 class BudgetCalendar:
     vote_deadline: tuple[int, int]  # (month, day): latest vote of the budget primitif
     renewal_vote_deadline: tuple[int, int]  # the same in the year the assembly is renewed
@@ -69,7 +69,7 @@ class BudgetCalendar:
         return next((d for d in self.debates if d.kind == kind), None)
 
 
-@dataclass(frozen=True)
+@record
 class LongHolidays:
     """Where the school year follows the austral summer: the yearly break that replaces the
     template's summer break, or only what is known of it (`start` None: dates unknown)."""
@@ -82,7 +82,7 @@ class LongHolidays:
     end: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CalendarFacts:
     holiday_subdivisions: tuple[tuple[str, str], ...]  # department -> `holidays` subdivision
     school_published_until: date

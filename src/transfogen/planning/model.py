@@ -7,8 +7,10 @@ A `Profile` describes one collectivity (read from YAML by `profile.py`); the pla
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
+
+from transfogen.records import record
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 
@@ -33,7 +35,7 @@ NATURES = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Period:
     """An inclusive range of days, e.g. a blackout or a school-holiday period."""
 
@@ -46,7 +48,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
+@record
 class Case:
     """A real case ("cas pratique") the group works on."""
 
@@ -64,7 +66,7 @@ class Case:
     object: str = ""  # what the group studies, with its article: "la carte citoyenne"
 
 
-@dataclass(frozen=True)
+@record
 class Collectivity:
     name: str
     kind: str
@@ -74,7 +76,7 @@ class Collectivity:
     network: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ProgramSettings:
     start: date
     months: int = 18
@@ -90,13 +92,13 @@ class ProgramSettings:
     parallel_cases: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Team:
     residents: int = 3
     ambassadors: int = 20
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     """What the collectivity pays for the programme, in euros excluding VAT; 0 means not given."""
 
@@ -109,7 +111,7 @@ class Budget:
     lab_running_per_post: int = 0  # running costs (tools, events, training), per post and per year
 
 
-@dataclass(frozen=True)
+@record
 class Contact:
     """Someone the kit's documents name: a name or a function, and an e-mail address; "" means not given."""
 
@@ -117,7 +119,7 @@ class Contact:
     email: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Signatories:
     """Who signs the formal documents, as the profile words it (a function, never required)."""
 
@@ -126,7 +128,7 @@ class Signatories:
     missions: str = ""  # for the direction générale, on the lettres de mission
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     collectivity: Collectivity
     program: ProgramSettings
@@ -144,7 +146,7 @@ class Profile:
     signatories: Signatories = Signatories()
 
 
-@dataclass(frozen=True)
+@record
 class Session:
     """One monthly session of `session_days` consecutive days."""
 
@@ -184,7 +186,7 @@ class Session:
         return self.days[-1]
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     """A ritual or milestone outside the session grid (or held during a session, see `session`)."""
 
@@ -199,7 +201,7 @@ class Event:
     adjustment: str = ""  # what the planner changed about it and why (e.g. made internal), in French
 
 
-@dataclass(frozen=True)
+@record
 class SkippedMonth:
     year: int
     month: int
@@ -210,7 +212,7 @@ class SkippedMonth:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-@dataclass(frozen=True)
+@record
 class Deadline:
     """An item of the preparation checklist, due before the first session."""
 
@@ -221,7 +223,7 @@ class Deadline:
     id: str = ""  # the checklist item's id in the template (e.g. "appel-ambassadeurs")
 
 
-@dataclass(frozen=True)
+@record
 class PhaseSpan:
     id: str
     name: str
@@ -230,14 +232,14 @@ class PhaseSpan:
     sessions: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RoleBudget:
     role: str  # role id
     days: float  # per person, over the whole programme
     detail: str = ""  # how it was computed, in French
 
 
-@dataclass(frozen=True)
+@record
 class Election:
     id: str
     name: str
@@ -247,7 +249,7 @@ class Election:
     confirmed: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class BudgetCycle:
     """The budget that funds the future lab's first year, and when its decisions are due."""
 
@@ -260,7 +262,7 @@ class BudgetCycle:
     debate_window: str = ""  # the law's window before the vote, in French: « deux mois »
 
 
-@dataclass(frozen=True)
+@record
 class Programme:
     profile: Profile
     sessions: tuple[Session, ...]

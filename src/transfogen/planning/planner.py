@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,11 +28,12 @@ from transfogen.planning.model import (
     SkippedMonth,
 )
 from transfogen.planning.rules import BudgetRule, ProgrammeRules, Rhythm
+from transfogen.records import record
 
 ORDINALS = ("1er", "2e", "3e", "4e", "dernier")
 
 
-@dataclass(frozen=True)
+@record
 class _Content:
     """What one session works on, before it gets its dates."""
 
@@ -44,7 +45,7 @@ class _Content:
     parallel_case: int | None = None  # the second half-group's case, in the same sessions
 
 
-@dataclass(frozen=True)
+@record
 class _Window:
     """The L52-1 reserve before one election: from `start` to the end of the election's month."""
 
@@ -81,7 +82,7 @@ def _day_fr(day: date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-@dataclass(frozen=True)
+@record
 class _Break:
     """The yearly break with no session: the template's summer break, or the long school holidays of
     the collectivity's academy (a window that may span 1 January), or the profile's own long school
@@ -299,7 +300,7 @@ def _place_sessions(profile: Profile, slots: _Slots, rhythm: Rhythm):
     return placed, skipped, position
 
 
-@dataclass(frozen=True)
+@record
 class _Allocation:
     contents: list[_Content]
     lengths: list[int]  # sessions of each planned run of sessions (one case, or a parallel pair)

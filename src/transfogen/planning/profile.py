@@ -19,7 +19,7 @@ import re
 import stat
 import sys
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 
@@ -41,6 +41,7 @@ from transfogen.planning.model import (
     Signatories,
     Team,
 )
+from transfogen.records import record
 
 KIND_LABELS: dict[str, str] = {
     "commune": "commune",
@@ -125,7 +126,7 @@ _BLANK_GLYPHS = frozenset("\u115f\u1160\u180e\u2800\u3164\uffa0")
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-@dataclass(frozen=True)
+@record
 class Department:
     code: str
     name: str

@@ -4,20 +4,20 @@ parsed and validated from a template's `programme.yaml`, so that a contributor e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.planning.model import WEEKDAYS
+from transfogen.records import record
 
 # The planner places sessions by these phase ids; a template may rename them, not remove them.
 PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")
 RITUAL_KINDS = ("comite-pilotage", "restitution", "inter-collectivites", "cloture", "revue-mi-parcours")
 
 
-@dataclass(frozen=True)
+@record
 class PhaseRule:
     id: str
     name: str
@@ -26,7 +26,7 @@ class PhaseRule:
     focus: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Named:
     """A case stage or a lab topic: an id shared with the sheets, and its French name."""
 
@@ -35,7 +35,7 @@ class Named:
     covers: tuple[str, ...] = ()  # a case stage: the steps of the arc it covers (default: its own id)
 
 
-@dataclass(frozen=True)
+@record
 class RitualRule:
     kind: str
     name: str
@@ -51,7 +51,7 @@ class RitualRule:
     block: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistItem:
     id: str
     title: str
@@ -60,7 +60,7 @@ class ChecklistItem:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class BudgetRule:
     role: str
     per_session_day: float
@@ -70,7 +70,7 @@ class BudgetRule:
     per_ambassador_day: float = 0.0  # days per session day the ambassadors attend
 
 
-@dataclass(frozen=True)
+@record
 class ProgrammeShape:
     """What a template fixes of the programme's shape, whatever the profile asks (None: the profile's).
 
@@ -82,7 +82,7 @@ class ProgrammeShape:
     weekdays: tuple[int, ...] | None = None  # date.weekday() numbers
 
 
-@dataclass(frozen=True)
+@record
 class Rhythm:
     """The programme's promises on its calendar."""
 
@@ -90,7 +90,7 @@ class Rhythm:
     min_gap_days: int = 0  # between the starts of two sessions
 
 
-@dataclass(frozen=True)
+@record
 class ParallelCases:
     """When the named cases do not all fit: two cases share the same sessions, one per half-group."""
 
@@ -98,7 +98,7 @@ class ParallelCases:
     max_pairs: int = 1  # pairs of cases run in parallel in one programme
 
 
-@dataclass(frozen=True)
+@record
 class ProgrammeRules:
     phases: tuple[PhaseRule, ...]
     launch_sessions: int

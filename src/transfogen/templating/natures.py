@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ import yaml
 from transfogen.errors import TemplateError
 from transfogen.planning.model import NATURES
 from transfogen.planning.names import phrase_forms
+from transfogen.records import record
 
 if TYPE_CHECKING:
     from transfogen.templating.template import SessionPattern
@@ -31,7 +32,7 @@ _FORM = {None: "the", "de": "of", "à": "to"}
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@record
 class Activity:
     """A method's texts in a session sheet, written with the case's words."""
 
@@ -40,7 +41,7 @@ class Activity:
     steps: Mapping[str, str] = field(default_factory=dict)  # a step's title → its detail
 
 
-@dataclass(frozen=True)
+@record
 class Natures:
     """The words of each nature, and the method texts that use them. Empty: sheets stay as written."""
 

@@ -3,11 +3,11 @@ source checkout and in an installed wheel (where they live inside the package)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from transfogen.errors import ProfileError, TemplateError
+from transfogen.records import record
 
 _PACKAGE = Path(str(resources.files("transfogen")))
 _CHECKOUT = _PACKAGE.parents[1]  # src/transfogen -> the checkout
@@ -31,7 +31,7 @@ def bundled_examples() -> list[Path]:
     return sorted(_bundled("examples").glob("*.yaml"))
 
 
-@dataclass(frozen=True)
+@record
 class Example:
     name: str  # what a user types: `transfogen new paris`
     path: Path

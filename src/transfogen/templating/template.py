@@ -9,7 +9,7 @@ skeleton) plus what transfogen renders one item at a time: `methodes/*.md`, `rol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ import yaml
 
 from transfogen.errors import TemplateError
 from transfogen.planning.rules import ProgrammeRules
+from transfogen.records import record
 
 if TYPE_CHECKING:
     from transfogen.kit.sheets import Sheet
@@ -29,7 +30,7 @@ BLOCK_MINUTES = 180
 NOT_PATTERNS = ("journee", "progression", "natures")
 
 
-@dataclass(frozen=True)
+@record
 class SessionPattern:
     """How a session of one stage or phase is composed (see docs/seances.md)."""
 
@@ -61,7 +62,7 @@ class SessionPattern:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class DayFrame:
     """The fixed frame of every session day: opening, two blocks, lunch, closing."""
 
@@ -81,7 +82,7 @@ class DayFrame:
     fillers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """Everything transfogen reads from a template folder, read once.
 

@@ -18,15 +18,15 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from transfogen.errors import TemplateError, UnsafeTemplateError
+from transfogen.records import record
 
 MANIFEST = "transfogen.yaml"
 
 
-@dataclass(frozen=True)
+@record
 class ZipLimits:
     """What a template archive may unpack to (SECURITY.md lists them)."""
 
@@ -73,7 +73,7 @@ def _check_entry(root: Path, path: Path) -> None:
         )
 
 
-@dataclass(frozen=True)
+@record
 class CodeFinding:
     """Something in a template that would make cookiecutter load or run code."""
 
