@@ -40,8 +40,10 @@ def english_words(output: str) -> set[str]:
 
 def _commands(command: click.Command, path: tuple[str, ...] = ()):
     yield path
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        yield from _commands(sub, (*path, name))
+    if isinstance(command, click.Group):  # asked by name: the group imports a command when asked for
+        ctx = click.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            yield from _commands(command.get_command(ctx, name), (*path, name))
 
 
 COMMAND_WORDS = {word for path in _commands(main) for name in path for word in name.split("-")}

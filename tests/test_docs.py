@@ -61,6 +61,6 @@ def test_the_readme_lists_every_command_and_only_real_ones(repo_root):
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     blocks = "\n".join(re.findall(r"^```(?:bash|sh|console)?\n(.*?)^```", readme, re.M | re.S))
     listed = set(re.findall(r"^(?:.*&& )?(?:\.venv/bin/)?transfogen ([a-z][a-z-]*)", blocks, re.M))
-    commands = set(main.commands)
+    commands = set(main.list_commands(None))
     assert commands - listed == set(), f"commandes absentes du README : {sorted(commands - listed)}"
     assert listed - commands == set(), f"le README cite des commandes inconnues : {sorted(listed - commands)}"

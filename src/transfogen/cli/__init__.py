@@ -20,7 +20,8 @@ from transfogen.errors import TransfogenError, os_error_message
 speak_french()  # before the commands are declared: Click translates some words (file, directory) then
 
 # One module of transfogen.cli per command, in the order of `transfogen --help`; each module defines
-# the command under its own name (transfogen.cli.new.new). A new command is one more name here.
+# the command under its own name (transfogen.cli.new.new), imported when asked for (`get_command`). A
+# new command is one more name here.
 COMMANDS = (
     "new",
     "examples",
@@ -58,7 +59,17 @@ class TransfogenGroup(click.Group):
         run_in_french(super().main, args, prog_name, complete_var, **extra)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # the order of COMMANDS, not the alphabet
+        return list(COMMANDS)  # their order, not the alphabet
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A command's module is imported when the command is asked for: `transfogen calendar` does not
+        import the nine others (`--help` imports them all, for their first sentence)."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            command = getattr(importlib.import_module(f"transfogen.cli.{cmd_name}"), cmd_name)
+            _french_help(command)
+            frenchify(command)
+            self.add_command(command)
+        return self.commands.get(cmd_name)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -88,8 +99,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    for name in COMMANDS:
-        main.add_command(getattr(importlib.import_module(f"transfogen.cli.{name}"), name))
+    """The group's own help and metavars in French; each command gets its own as it is imported."""
     _french_help(main)
     frenchify(main)
 

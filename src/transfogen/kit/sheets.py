@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import yaml
 from transfogen.errors import SheetError
 from transfogen.kit.markup import find_raw_html, headings, split_front_matter
 from transfogen.records import record
+from transfogen.templating.resources import package_file
 
 KINDS = ("methode", "seance")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -51,7 +51,7 @@ class Sheet:
 @cache
 def schema() -> dict:
     """The allowed values of data/sheet-schema.yaml (phases, roles, families… id -> label)."""
-    text = resources.files("transfogen").joinpath("data/sheet-schema.yaml").read_text(encoding="utf-8")
+    text = package_file("data/sheet-schema.yaml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=_Loader)
 
 

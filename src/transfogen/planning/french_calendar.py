@@ -10,13 +10,13 @@ from calendar import monthrange
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from transfogen.errors import TemplateError
 from transfogen.planning.fr import en_lettres
 from transfogen.planning.model import KINDS, Election, Period
 from transfogen.records import record
+from transfogen.templating.resources import package_file
 
 
 @record
@@ -239,7 +239,7 @@ def load_calendar_facts() -> CalendarFacts:
     """The bundled `transfogen/data/calendar.yaml`."""
     import yaml
 
-    resource = resources.files("transfogen") / "data" / "calendar.yaml"
+    resource = package_file("data/calendar.yaml")
     try:
         data = yaml.load(resource.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
@@ -279,7 +279,7 @@ def _holiday_data() -> dict:
     import json
     import lzma
 
-    raw = (resources.files("transfogen") / "data" / "jours-feries.json.xz").read_bytes()
+    raw = package_file("data/jours-feries.json.xz").read_bytes()
     return json.loads(lzma.decompress(raw))
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from importlib import resources
 
 import yaml
+
+from transfogen.templating.resources import package_file
 
 _VOWELS = set("aeiouyh")
 # The article a phrase starts with: « le », « la », « les », or an elided « l' » (straight or curly).
@@ -22,7 +23,7 @@ _ARTICLE = re.compile(r"^(le|la|les|des) (?=\S)|^(l['’])(?=\S)", re.IGNORECASE
 
 @cache
 def _words() -> dict[str, str]:
-    text = resources.files("transfogen").joinpath("data/articles.yaml").read_text(encoding="utf-8")
+    text = package_file("data/articles.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     return {word: gender for gender in ("feminine", "masculine") for word in data[gender]}
 

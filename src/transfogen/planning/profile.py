@@ -21,7 +21,6 @@ import sys
 import unicodedata
 from dataclasses import replace
 from datetime import date
-from importlib import resources
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -42,6 +41,7 @@ from transfogen.planning.model import (
     Team,
 )
 from transfogen.records import record
+from transfogen.templating.resources import package_file
 
 KIND_LABELS: dict[str, str] = {
     "commune": "commune",
@@ -230,7 +230,7 @@ def department_name(code: str) -> str:
 @functools.cache
 def departments() -> dict[str, Department]:
     """The bundled department table (data/departments.yaml), by INSEE code."""
-    text = (resources.files("transfogen") / "data" / "departments.yaml").read_text("utf-8")
+    text = package_file("data/departments.yaml").read_text("utf-8")
     rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["departments"]
     return {
         row["code"]: Department(
