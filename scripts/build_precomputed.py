@@ -2,9 +2,11 @@
 
     .venv/bin/python scripts/build_precomputed.py
 
-Writes `src/transfogen/data/gabarits-compiles.json.xz` (transfogen/templating/precompiled.py) and
-`src/transfogen/data/pages-methodes.json.xz` (transfogen/kit/method_pages.py). Rerun it after changing
-a bundled template (`templates/transfo`, `templates/residence`), `templating/sandbox.py`, the Markdown
+Writes `src/transfogen/data/gabarits-compiles.json.xz` and `gabarits-compiles.<cache tag>.marshal.zlib`
+(transfogen/templating/precompiled.py: run it with the Python whose compiled code you want shipped, the
+project's oldest) and `src/transfogen/data/pages-methodes.json.xz` (transfogen/kit/method_pages.py).
+Rerun it after changing a bundled template (`templates/transfo`, `templates/residence`),
+`templating/precompiled.py`, the Markdown
 configuration (`kit/markup.py`) or the version of Jinja, markdown-it-py or mdit-py-plugins:
 `tests/test_precomputed.py` fails until then. Nothing stale is ever used: each entry is found by the
 SHA-256 of exactly what it was made from, and each file records the versions that made it.
@@ -35,7 +37,12 @@ def main() -> int:
 
     roots = [bundled_template_dir(name) for name in precompiled.BUNDLED]
     compiled = precompiled.build_table(roots)
-    write(precompiled.COMPILED_FILE, compiled, len(compiled["templates"]))
+    write(precompiled.SOURCE_FILE, compiled, len(compiled["templates"]))
+    for stale in (REPO / "src" / "transfogen" / "data").glob("gabarits-compiles.*.marshal.zlib"):
+        stale.unlink()  # the code of one Python only: the others compile the source
+    code = REPO / "src" / "transfogen" / precompiled.code_file()
+    code.write_bytes(precompiled.build_code(compiled))
+    print(f"{code.relative_to(REPO)} : {len(compiled['templates'])} entrées, {code.stat().st_size} octets")
     pages = method_pages.build_pages(roots)
     write(method_pages.PAGES_FILE, pages, len(pages["pages"]))
     return 0

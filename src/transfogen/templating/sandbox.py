@@ -1,8 +1,13 @@
-"""The only Jinja environments transfogen renders with: sandboxed, strict, bounded, never evaluating data.
+"""The Jinja environments transfogen renders with: sandboxed, strict, bounded, never evaluating data.
 
-Templates may come from a contributor we do not know, so everything renders in Jinja's sandbox,
-the kit's skeleton included. Profile values reach templates only as context values, which Jinja
-never evaluates: a collectivity called ``{{ 7*7 }}`` stays literal.
+Templates may come from a contributor we do not know, so every template renders in Jinja's sandbox,
+the kit's skeleton included, with one exception: a text that is exactly one compiled ahead of time from
+the bundled templates (its text, name and layout options give the SHA-256 key of an entry of
+precompiled.py) runs that code in `Bundled`, a plain environment that compiles nothing else. Anything
+else, or anything that text reaches (`include`, `import`, `extends`) which is not itself an entry, and
+any error or refusal on the way, renders the whole file here again, in the sandbox (`render_file`,
+`render_string`). Profile values reach templates only as context values, which Jinja never evaluates:
+a collectivity called ``{{ 7*7 }}`` stays literal.
 
 The sandbox stops a template from reaching Python; it does not stop it from working forever. So the
 environment here also bounds a template's work (`LIMITS`): a time budget per kit, a number of loop
@@ -22,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaError
@@ -31,6 +36,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from transfogen.errors import LocatedError, RenderLimitError, TemplateError, TransfogenError, UnsafeTemplateError
+
+if TYPE_CHECKING:
+    from transfogen.templating.precompiled import Bundled
 
 # Environment options a template may set through cookiecutter's `_jinja2_env_vars`: layout only.
 LAYOUT_ENV_VARS = {"trim_blocks", "lstrip_blocks", "keep_trailing_newline", "newline_sequence"}
@@ -221,7 +229,7 @@ def _checked_filter(name: str, function: Any) -> Any:
     return filtered
 
 
-def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 (Jinja's names)
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 (Jinja's names)
     """Jinja's `lipsum()`, for a few paragraphs only."""
     from jinja2.utils import generate_lorem_ipsum
 
@@ -242,31 +250,14 @@ class BoundedSandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.filters = {name: _checked_filter(name, f) for name, f in self.filters.items()}
         self.globals["range"] = bounded_range
-        self.globals["lipsum"] = _bounded_lipsum
+        self.globals["lipsum"] = bounded_lipsum
         self._names: dict[str, Any] = {}
 
     layout: tuple[tuple[str, Any], ...] = ()  # the layout options it was made with (`_environment`)
+    bundled: Bundled | None = None  # its twin for the bundled templates' precompiled code (`_environment`)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         return _Bounded().visit(super()._parse(source, name, filename))
-
-    def compile(
-        self,
-        source: str | nodes.Template,
-        name: str | None = None,
-        filename: str | None = None,
-        raw: bool = False,
-        defer_init: bool = False,
-    ) -> Any:
-        # A bundled template's Python comes compiled ahead of time (precompiled.py): Jinja's own steps
-        # would give the same source, for several times the cost.
-        if isinstance(source, str) and not raw and not defer_init:
-            from transfogen.templating.precompiled import precompiled
-
-            python = precompiled(self.layout, name, source)
-            if python is not None:
-                return self._compile(python, filename or "<template>")
-        return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The kit's data are plain dicts. For a key that names no dict attribute, Jinja's lookup fails on the
@@ -332,6 +323,9 @@ def _environment(search_path: tuple[str, ...], env_vars: tuple[tuple[str, Any], 
         **options,
     )
     env.layout = env_vars
+    from transfogen.templating.precompiled import Bundled
+
+    env.bundled = Bundled(env_vars, loader=env.loader)
     return env
 
 
@@ -367,18 +361,22 @@ def error_line(error: BaseException, filenames: set[str]) -> int | None:
     return line
 
 
+def _spend(budget: _Budget, length: int) -> None:
+    budget.output -= length
+    if budget.output < 0:
+        _exceeded(
+            f"taille des fichiers rendus ({budget.limits.output_chars:_} caractères pour le kit)".replace("_", " ")
+        )
+    budget.tick()
+
+
 def _collect(chunks: Iterator[str]) -> str:
     budget = _budget()
     parts: list[str] = []
     pieces = iter(chunks)
     # 32 pieces at a time: each is one checked value or a piece of the template's own text.
     while batch := list(itertools.islice(pieces, 32)):
-        budget.output -= sum(map(len, batch))
-        if budget.output < 0:
-            _exceeded(
-                f"taille des fichiers rendus ({budget.limits.output_chars:_} caractères pour le kit)".replace("_", " ")
-            )
-        budget.tick()
+        _spend(budget, sum(map(len, batch)))
         parts += batch
     return "".join(parts)
 
@@ -405,10 +403,17 @@ def _located(error: BaseException, path: Path, filenames: set[str], line: int | 
 
 
 def render_file(env: BoundedSandbox, name: str, path: Path, **variables: Any) -> str:
-    """Render the template `name` of `env` (the file at `path`); every failure names the file and line."""
+    """Render the template `name` of `env` (the file at `path`); every failure names the file and line.
+
+    A bundled template's file runs its precompiled code (precompiled.py); any other file, or any
+    failure there, renders in the sandbox."""
     filenames = {str(path)}
     try:
         with render_budget(shared=True):
+            text = env.bundled.render_file(name, variables) if env.bundled is not None else None
+            if text is not None:
+                _spend(_budget(), len(text))
+                return text
             template = env.get_template(name)
             filenames.add(template.filename or str(path))
             return _collect(template.generate(**variables))
@@ -416,10 +421,18 @@ def render_file(env: BoundedSandbox, name: str, path: Path, **variables: Any) ->
         raise _located(error, path, filenames) from None
 
 
+_PLAIN = re.compile(r"[^{\r\n]*")  # no Jinja, no line ending: the text renders to itself
+
+
 def render_string(env: BoundedSandbox, source: str, path: Path, line: int | None = None, **variables: Any) -> str:
     """Render a short template (a file name, a variable of cookiecutter.json) written at `path:line`."""
     try:
         with render_budget(shared=True):
+            plain = _PLAIN.fullmatch(source) is not None
+            text = source if plain else env.bundled.render_string(source, variables) if env.bundled else None
+            if text is not None:
+                _spend(_budget(), len(text))
+                return text
             return _collect(env.compiled_string(source).generate(**variables))
     except Exception as error:  # see render_file
         raise _located(error, path, {"<template>"}, line) from None
