@@ -17,7 +17,7 @@ import pytest
 from transfogen.kit import method_pages
 from transfogen.kit.markup import render_markdown
 from transfogen.templating import precompiled
-from transfogen.templating.resources import bundled_template_dir
+from transfogen.templating.resources import bundled_template_dir, package_file
 from transfogen.templating.sandbox import item_environment
 
 STALE = "données précalculées périmées : lancez .venv/bin/python scripts/build_precomputed.py"
@@ -29,7 +29,7 @@ def _shipped(relative: str) -> dict:
 
 def _shipped_code() -> dict:
     """The compiled code shipped for the Python that built it (its outer layer is readable by any Python)."""
-    (path,) = resources.files("transfogen").joinpath("data").glob("gabarits-compiles.*.marshal.zlib")
+    (path,) = package_file("data").glob("gabarits-compiles.*.marshal.zlib")
     return marshal.loads(zlib.decompress(path.read_bytes()))
 
 

@@ -36,7 +36,6 @@ import marshal
 import sys
 import types
 import zlib
-from importlib import resources
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from types import CodeType
@@ -73,7 +72,9 @@ def _python_fingerprint() -> dict[str, str]:
 
 
 def _read(relative: str) -> bytes:
-    return resources.files("transfogen").joinpath(relative).read_bytes()
+    from transfogen.templating.resources import package_file
+
+    return package_file(relative).read_bytes()
 
 
 @functools.cache
