@@ -1,15 +1,13 @@
-"""Prepare, ahead of time, what every kit of a bundled template shares: its compiled Jinja and its method pages.
+"""Prepare, ahead of time, what every kit of a bundled template shares: its compiled Jinja.
 
     .venv/bin/python scripts/build_precomputed.py
 
 Writes `src/transfogen/data/gabarits-compiles.json.xz` and `gabarits-compiles.<cache tag>.marshal.zlib`
 (transfogen/templating/precompiled.py: run it with the Python whose compiled code you want shipped, the
-project's oldest) and `src/transfogen/data/pages-methodes.json.xz` (transfogen/kit/method_pages.py).
-Rerun it after changing a bundled template (`templates/transfo`, `templates/residence`),
-`templating/precompiled.py`, the Markdown
-configuration (`kit/markup.py`) or the version of Jinja, markdown-it-py or mdit-py-plugins:
-`tests/test_precomputed.py` fails until then. Nothing stale is ever used: each entry is found by the
-SHA-256 of exactly what it was made from, and each file records the versions that made it.
+project's oldest). Rerun it after changing a bundled template (`templates/transfo`, `templates/residence`),
+`templating/precompiled.py` or the version of Jinja: `tests/test_precomputed.py` fails until then.
+Nothing stale is ever used: each entry is found by the SHA-256 of exactly what it was made from, and each
+file records the versions that made it.
 """
 
 from __future__ import annotations
@@ -31,7 +29,6 @@ def write(relative: str, table: dict, count: int) -> None:
 
 
 def main() -> int:
-    from transfogen.kit import method_pages
     from transfogen.templating import precompiled
     from transfogen.templating.resources import bundled_template_dir
 
@@ -43,8 +40,6 @@ def main() -> int:
     code = REPO / "src" / "transfogen" / precompiled.code_file()
     code.write_bytes(precompiled.build_code(compiled))
     print(f"{code.relative_to(REPO)} : {len(compiled['templates'])} entrées, {code.stat().st_size} octets")
-    pages = method_pages.build_pages(roots)
-    write(method_pages.PAGES_FILE, pages, len(pages["pages"]))
     return 0
 
 

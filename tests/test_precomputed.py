@@ -14,8 +14,6 @@ from importlib.util import MAGIC_NUMBER
 
 import pytest
 
-from transfogen.kit import method_pages
-from transfogen.kit.markup import render_markdown
 from transfogen.templating import precompiled
 from transfogen.templating.resources import bundled_template_dir, package_file
 from transfogen.templating.sandbox import item_environment
@@ -104,33 +102,3 @@ def test_the_compiled_data_is_the_same_from_one_build_to_the_next(tmp_path):
     build += "open(sys.argv[2], 'wb').write(p.build_code(json.load(open(sys.argv[1]))))"
     subprocess.run([sys.executable, "-c", build, str(table), str(other)], check=True)
     assert other.read_bytes() == precompiled.build_code(json.loads(table.read_text(encoding="utf-8")))
-
-
-def test_the_shipped_pages_are_those_of_the_bundled_templates_today():
-    shipped = _shipped(method_pages.PAGES_FILE)
-    fresh = method_pages.build_pages([bundled_template_dir(name) for name in method_pages.BUNDLED])
-    assert shipped == fresh, STALE
-
-
-def test_a_method_page_is_the_same_precomputed_or_rendered():
-    pages = method_pages.page_markdown(bundled_template_dir("transfo"))
-    assert len(pages) > 40
-    for markdown in pages:
-        assert method_pages._key(markdown) in method_pages._pages()
-        assert method_pages.method_page(markdown) == render_markdown(markdown)
-
-
-def test_a_page_not_in_the_table_is_rendered():
-    edited = method_pages.page_markdown(bundled_template_dir("transfo"))[0] + "\nUne ligne ajoutée par le kit.\n"
-    assert method_pages._key(edited) not in method_pages._pages()
-    assert "Une ligne ajoutée par le kit." in method_pages.method_page(edited)
-
-
-def test_pages_made_with_other_markdown_libraries_are_not_used(monkeypatch):
-    monkeypatch.setattr(method_pages, "_libraries", lambda: {"markdown-it-py": "0.0", "mdit-py-plugins": "0.0"})
-    method_pages._pages.cache_clear()
-    try:
-        assert method_pages._pages() == {}
-    finally:
-        monkeypatch.undo()
-        method_pages._pages.cache_clear()

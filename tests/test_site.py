@@ -207,3 +207,25 @@ def test_the_calendar_page_links_to_the_calendar_files_it_describes(kit):
     assert [Path(t).name for t in targets] == ["calendrier.ics", "calendrier.csv"]
     for target in targets:
         assert (page.parent / target).resolve().is_file(), target
+
+
+def test_new_and_batch_never_import_markdown_it(tmp_path):
+    """The pages are rendered by cmark: markdown-it-py (20 to 50 ms to import) serves only the Word export
+    and the template checks."""
+    import subprocess
+    import sys
+
+    listing = tmp_path / "liste.csv"
+    listing.write_text("collectivity.name;collectivity.kind;collectivity.department\nVille Test;commune;59\n")
+    code = (
+        "import sys\nfrom transfogen.cli import main\n"
+        f"for args in (['new', 'strasbourg', '-o', {str(tmp_path / 'kit')!r}],"
+        f" ['batch', {str(listing)!r}, '-o', {str(tmp_path / 'lot')!r}, '-j', '1']):\n"
+        "    try:\n        main(args)\n    except SystemExit as done:\n        assert not done.code, done.code\n"
+        "assert (sys.modules.get('transfogen.kit.markup') and 'cmarkgfm' in sys.modules), 'pages not rendered'\n"
+        "assert not [m for m in sys.modules if m.startswith(('markdown_it', 'mdit_py_plugins'))], 'markdown_it importé'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "kit" / "site" / "seances" / "seance-01.html").is_file()
+    assert list((tmp_path / "lot").glob("*/site/index.html"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from html import unescape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when first used: planning a calendar reads sheets' YAML, not their Markdown
@@ -12,7 +14,7 @@ if TYPE_CHECKING:  # imported when first used: planning a calendar reads sheets'
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
-_renderer: MarkdownIt | None = None
+_parser: MarkdownIt | None = None
 _html_finder: MarkdownIt | None = None
 
 
@@ -21,6 +23,132 @@ def heading_id(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     return slug or "section"
+
+
+# Pages are rendered by cmark-gfm, GitHub's C implementation of CommonMark (about 40 times faster than
+# markdown-it-py, whose import alone cost `new` 20 to 50 ms), with the GFM extensions the kit uses: tables,
+# ~~strikethrough~~ and task lists; no autolinking of bare addresses. Safe mode (the default) leaves out
+# raw HTML (an HTML comment says so) and empties unsafe link addresses (javascript:, vbscript:, file:,
+# data: other than images); `templates check` reports raw HTML in a template with its line.
+_BLOCK_EXTENSIONS = ("table", "strikethrough", "tasklist")
+_INLINE_EXTENSIONS = ("strikethrough",)
+
+
+def _cmark(text: str, extensions: tuple[str, ...]) -> str:
+    from cmarkgfm import markdown_to_html_with_extensions
+    from cmarkgfm.cmark import Options
+
+    options = Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+    return markdown_to_html_with_extensions(text, options, extensions)
+
+
+# What cmark writes that the pages write otherwise.
+_HEADING = re.compile(r"<h([1-4])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_TASK_ITEM = re.compile(
+    # cmark-gfm puts the checkbox first in the item, even before the paragraph of a loose list; the
+    # checkbox's text ends where the item's first paragraph does.
+    r'<li><input type="checkbox"( checked="")? disabled=""> (\n<p>)?(.*?)'
+    r"(?=</li>|</p>|\n<(?:ul|ol|p|blockquote|pre|table|h[1-6]|hr)\b)",
+    re.S,
+)
+_LIST_TAGS = re.compile(r"<(?:ul|ol)\b[^>]*>|</(?:ul|ol)>|<li class=\"task-list-item\">")
+_EMPTY_LINK = re.compile(r'<a href=""(?: title="[^"]*")?>(.*?)</a>', re.S)
+
+
+def _with_heading_ids(html: str) -> str:
+    # Ids for h1-h4 from the heading's text, a repeated one numbered -1, -2... (as markdown-it's anchors).
+    taken: set[str] = set()
+
+    def add_id(match: re.Match) -> str:
+        slug = base = heading_id(unescape(_TAG.sub("", match[2]).replace("\n", "")))
+        number = 1
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        return f'<h{match[1]} id="{slug}">{match[2]}</h{match[1]}>'
+
+    return _HEADING.sub(add_id, html)
+
+
+def _labelled_tasks(html: str) -> str:
+    # Each checkbox and its text in a <label> (axe rule "label"), with the classes the stylesheets use.
+    html = _TASK_ITEM.sub(
+        lambda m: (
+            '<li class="task-list-item">'
+            + ("\n<p>" if m[2] else "")
+            + '<label><input class="task-list-item-checkbox"'
+            + (' checked="checked"' if m[1] else "")
+            + f' disabled="disabled" type="checkbox"> {m[3]}</label>'
+        ),
+        html,
+    )
+    open_lists: list[int] = []
+    task_lists: set[int] = set()
+    for tag in _LIST_TAGS.finditer(html):
+        if tag[0].startswith("</"):
+            open_lists.pop()
+        elif tag[0].startswith("<li"):
+            task_lists.add(open_lists[-1])
+        else:
+            open_lists.append(tag.end() - 1)
+    cuts = [0, *sorted(task_lists), len(html)]
+    return ' class="contains-task-list"'.join(html[start:end] for start, end in itertools.pairwise(cuts))
+
+
+def _finish(html: str) -> str:
+    html = html.replace(" />", ">")  # HTML5 void elements (text and attributes never hold a raw ">")
+    if "<h" in html:
+        html = _with_heading_ids(html)
+    if '<input type="checkbox"' in html:
+        html = _labelled_tasks(html)
+    if '<a href=""' in html:
+        html = _EMPTY_LINK.sub(r"\1", html)  # a link whose address was refused is its text
+    return html
+
+
+def render_markdown(text: str) -> str:
+    """Markdown (with or without its YAML front matter) to an HTML fragment; raw HTML is left out."""
+    if text.startswith("---"):
+        front, body, _ = split_front_matter(text)
+        if front is not None:
+            text = body
+    return _finish(_cmark(text, _BLOCK_EXTENSIONS))
+
+
+# In one line of Markdown, what would open a block at the start of a line is escaped (as one line of
+# markdown-it's inline parser reads it): a heading, quote, list, table, rule, fence or link definition.
+_LINE_INDENT = re.compile(r"^[ \t]+", re.M)
+_BLOCK_OPENER = re.compile(r"^(?:[#>+=|-]|\*(?=[ \t]|$)|\*\*\*|___|```|~~~|\[(?=[^\]]*\]:))", re.M)
+_LIST_NUMBER = re.compile(r"^(\d{1,9})(?=[.)])", re.M)
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (emphasis, links, code) to HTML, without a surrounding paragraph."""
+    text = _LIST_NUMBER.sub(r"\1\\", _BLOCK_OPENER.sub(r"\\\g<0>", _LINE_INDENT.sub("", text)))
+    html = _finish(_cmark(text, _INLINE_EXTENSIONS))
+    return html.removeprefix("<p>").removesuffix("\n").removesuffix("</p>")
+
+
+def _markdown() -> MarkdownIt:
+    # markdown-it-py reads Markdown into tokens for the Word export and the template checks; built once.
+    global _parser
+    if _parser is None:
+        from markdown_it import MarkdownIt
+
+        _quiet_block_rules()
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.front_matter import front_matter_plugin
+        from mdit_py_plugins.tasklists import tasklists_plugin
+
+        _parser = (
+            MarkdownIt("js-default", {"html": False})
+            .use(front_matter_plugin)
+            .use(anchors_plugin, min_level=1, max_level=4, slug_func=heading_id)
+            .use(tasklists_plugin, label=True)
+            .enable("table")
+        )
+    return _parser
 
 
 class _NoDebugLog:
@@ -56,69 +184,6 @@ def _quiet_block_rules() -> None:
             module.LOGGER = _NoDebugLog()  # type: ignore[attr-defined]
 
 
-def _markdown() -> MarkdownIt:
-    # Built once: kit generation renders about a hundred sheets with it.
-    global _renderer
-    if _renderer is None:
-        from markdown_it import MarkdownIt
-
-        _quiet_block_rules()
-        from mdit_py_plugins.anchors import anchors_plugin
-        from mdit_py_plugins.front_matter import front_matter_plugin
-        from mdit_py_plugins.tasklists import tasklists_plugin
-
-        _renderer = (
-            MarkdownIt("js-default", {"html": False})
-            .use(front_matter_plugin)
-            .use(anchors_plugin, min_level=1, max_level=4, slug_func=heading_id)
-            # label=True wraps each checkbox and its text in a <label> (axe rule "label");
-            # label_after would add random ids and break reproducible output.
-            .use(tasklists_plugin, label=True)
-            .enable("table")
-        )
-    return _renderer
-
-
-# A kit's pages share many sections word for word (a method's step-by-step in every session that uses it,
-# the same sections in every kit of a batch): each section is rendered once per process. A section starts
-# at a heading line after a blank line; everything before it is closed by then (paragraph, list, table),
-# so the page is the sections' HTML put end to end, as long as nothing joins two sections: no code fence
-# (it may hold a heading line), no link reference definition (it serves the whole page), no two headings
-# with the same id (a page numbers its duplicates).
-_SECTION_START = re.compile(r"\n[ \t]*\n(?=#{1,6}[ \t\n])")
-_HEADING_ID = re.compile(r'<h[1-6] id="([^"]*)"')
-_SECTION_CACHE_SIZE = 4000  # about 10 MB of HTML; a batch of kits of one template needs fewer
-_sections: dict[str, str] = {}
-
-
-def _split_sections(text: str) -> list[str] | None:
-    if text.startswith("---") or "```" in text or "~~~" in text or "]:" in text:
-        return None
-    cuts = [match.end() for match in _SECTION_START.finditer(text)]
-    if not cuts:
-        return None
-    return [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-
-
-def render_markdown(text: str) -> str:
-    """Markdown (with or without its YAML front matter) to an HTML fragment; raw HTML is escaped."""
-    sections = _split_sections(text)
-    if sections is None:
-        return _markdown().render(text)
-    parts = []
-    for section in sections:
-        html = _sections.get(section)
-        if html is None:
-            if len(_sections) >= _SECTION_CACHE_SIZE:
-                _sections.clear()
-            html = _sections[section] = _markdown().render(section)
-        parts.append(html)
-    ids = [found for part in parts for found in _HEADING_ID.findall(part)]
-    if len(ids) != len(set(ids)):
-        return _markdown().render(text)  # the whole page numbers its duplicate headings
-    return "".join(parts)
-
-
 def parse_markdown(text: str) -> list:
     """The block tokens of a Markdown text (for writers of other formats, such as DOCX)."""
     return _markdown().parse(text)
@@ -127,11 +192,6 @@ def parse_markdown(text: str) -> list:
 def parse_inline(text: str) -> list:
     """The tokens of one line of Markdown."""
     return _markdown().parseInline(text)
-
-
-def render_inline(text: str) -> str:
-    """One line of Markdown (emphasis, links, code) to HTML, without a surrounding paragraph."""
-    return _markdown().renderInline(text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -194,13 +254,10 @@ def escape_markdown(text: str) -> str:
     return _BLOCK_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], escaped, count=1)
 
 
+_IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+
+
 def plain_text(markdown: str) -> str:
     """The text a reader sees of one line of Markdown (a title): escapes resolved, markup dropped."""
-    tokens = _markdown().parseInline(markdown.strip())
-    parts = []
-    for child in (tokens[0].children or []) if tokens else []:
-        if child.type in ("text", "code_inline", "text_special") or child.type == "image":
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
+    html = render_inline(markdown.strip())
+    return unescape(_TAG.sub("", _IMAGE.sub(r"\1", html)).replace("\n", " "))

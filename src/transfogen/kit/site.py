@@ -116,14 +116,24 @@ def _section_of(path: str, sections: list[str]) -> str | None:
 DOWNLOADS = {".ics": "pour votre agenda", ".csv": "pour un tableur"}
 
 
-def _with_downloads(body: str, source: str, page: str, files: dict[str, bytes]) -> str:
-    """A page written next to calendar files links to them: its text names them, a reader needs the link."""
+def _downloads(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """The calendar files of the kit by folder, in the order pages list them (ICS first)."""
     order = list(DOWNLOADS)
+    found: dict[str, list[str]] = {}
+    for path in files:
+        if posixpath.splitext(path)[1] in DOWNLOADS:
+            folder, name = posixpath.split(path)
+            found.setdefault(folder, []).append(name)
+    return {
+        folder: sorted(names, key=lambda name: (order.index(posixpath.splitext(name)[1]), name))
+        for folder, names in found.items()
+    }
+
+
+def _with_downloads(body: str, source: str, page: str, downloads: dict[str, list[str]]) -> str:
+    """A page written next to calendar files links to them: its text names them, a reader needs the link."""
     folder = posixpath.dirname(source)
-    found = sorted(
-        (name for name in _in_folder(files, folder) if posixpath.splitext(name)[1] in DOWNLOADS),
-        key=lambda name: (order.index(posixpath.splitext(name)[1]), name),
-    )
+    found = downloads.get(folder)
     if not found:
         return body
     links = " ; ".join(
@@ -159,10 +169,14 @@ def title_and_body(text: str, fallback: str) -> tuple[str, str]:
     return fallback, text
 
 
-@functools.lru_cache(maxsize=4096)
 def _relative(target: str, page: str) -> str:
+    return _relative_from(target, posixpath.dirname(page))
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_from(target: str, folder: str) -> str:
     # Paths inside the kit, placed under an absolute root: relpath then never asks for the working folder.
-    return posixpath.relpath(f"{_ROOT}/{target}", posixpath.join(_ROOT, posixpath.dirname(page)))
+    return posixpath.relpath(f"{_ROOT}/{target}", posixpath.join(_ROOT, folder))
 
 
 _ROOT = "/kit/site"  # deep enough for the "../" a page of site/ uses to reach the kit's files
@@ -173,7 +187,6 @@ def build_site(files: KitFiles, context: dict) -> None:
 
     from transfogen.kit.html import page, sheet_html, stylesheet
     from transfogen.kit.markup import render_markdown
-    from transfogen.kit.method_pages import method_page
     from transfogen.kit.sheets import parse_sheet
 
     files.write(f"{SITE_DIR}/{CSS_NAME}", stylesheet())
@@ -184,6 +197,7 @@ def build_site(files: KitFiles, context: dict) -> None:
         key=lambda rel: rel.split("/"),
     )
     pages: dict[str, tuple[str, str]] = {}  # page path → (title, body html)
+    downloads = _downloads(made)
     for rel in sources:
         text = made[rel].decode("utf-8")
         if rel in files.sheets or text.startswith("---\n"):
@@ -192,11 +206,11 @@ def build_site(files: KitFiles, context: dict) -> None:
             title, body = str(sheet.meta["title"]), sheet_html(sheet)
         else:
             title, markdown = title_and_body(text, posixpath.splitext(posixpath.basename(rel))[0])
-            body = method_page(markdown) if rel.startswith("methodes/") else render_markdown(markdown)
+            body = render_markdown(markdown)
         target = "index.html" if rel == "LISEZMOI.md" else rel[:-3] + ".html"
         if target == TIMELINE_PAGE:
             body = with_timeline(body, context)
-        body = _with_downloads(body, rel, target, made)
+        body = _with_downloads(body, rel, target, downloads)
         pages[target] = (title, _scrolling_wide_tables(_page_links(_kit_file_links(body))))
     if "LISEZMOI.md" in sources:
         pages["LISEZMOI.html"] = pages["index.html"]
