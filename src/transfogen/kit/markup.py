@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -18,6 +19,7 @@ _parser: MarkdownIt | None = None
 _html_finder: MarkdownIt | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # a kit's pages repeat their section and method titles
 def heading_id(title: str) -> str:
     """Heading id: accents folded, lower case, single dashes ("Conseils d'animation" -> "conseils-d-animation")."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
@@ -48,9 +50,8 @@ _TAG = re.compile(r"<[^>]*>")
 _TASK_ITEM = re.compile(
     # cmark-gfm puts the checkbox first in the item, even before the paragraph of a loose list; the
     # checkbox's text ends where the item's first paragraph does.
-    r'<li><input type="checkbox"( checked="")? disabled=""> (\n<p>)?(.*?)'
-    r"(?=</li>|</p>|\n<(?:ul|ol|p|blockquote|pre|table|h[1-6]|hr)\b)",
-    re.S,
+    r'<li><input type="checkbox"( checked="")? disabled=""> (\n<p>)?'
+    r"((?:[^<\n]+|<(?!/li>|/p>)|\n(?!<(?:ul|ol|p|blockquote|pre|table|h[1-6]|hr)\b))*)"
 )
 _LIST_TAGS = re.compile(r"<(?:ul|ol)\b[^>]*>|</(?:ul|ol)>|<li class=\"task-list-item\">")
 _EMPTY_LINK = re.compile(r'<a href=""(?: title="[^"]*")?>(.*?)</a>', re.S)
