@@ -70,6 +70,14 @@ def test_heading_ids_fold_accents_and_stay_unique():
     html = render_markdown("## Conseils d'animation\n\n## Équipe, lieu & budget\n\n## Équipe, lieu & budget\n")
     assert 'id="conseils-d-animation"' in html
     assert 'id="equipe-lieu-budget"' in html and 'id="equipe-lieu-budget-1"' in html
+    html = render_markdown("# Objectifs\n\n## Objectifs\n\n### Objectifs-1\n\n#### *Objectifs*\n\n##### Objectifs\n")
+    assert re.findall(r'<h\d(?: id="([^"]*)")?>', html) == [
+        "objectifs",
+        "objectifs-1",
+        "objectifs-1-1",
+        "objectifs-2",
+        "",
+    ]
 
 
 def test_slug_never_empty():
@@ -144,3 +152,25 @@ def test_bundled_pages_read_as_markdown_it_rendered_them():
     assert len(texts) > 80  # their Jinja is Markdown text too: what a kit holds renders alike
     for text in texts:
         assert render_markdown(text) == _markdown().render(text), text[:80]
+
+
+def test_rendering_frees_what_cmark_allocates():
+    """A batch renders thousands of kits in one process: cmark's trees and HTML must not pile up (cmarkgfm's
+    own wrappers leak both, about 9 MB a kit)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource\nfrom transfogen.kit.markup import render_inline, render_markdown\n"
+        "page = '## Séance\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |\\n\\n- [ ] tâche\\n- ~~fait~~ *texte*\\n\\n' * 2000\n"
+        "render_markdown(page)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "for _ in range(40):\n    render_markdown(page)\n    render_inline(page[:5000])\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    grown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(grown.stdout) < 20, f"{grown.stdout.strip()} MB de plus après 40 pages de 120 ko"
+
+
+def test_a_nul_character_does_not_cut_the_text():
+    assert render_markdown("avant\x00après") == "<p>avant\ufffdaprès</p>\n"

@@ -6,6 +6,7 @@ lang="fr", a skip link, landmarks, one h1 then h2 sections, tables with header c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from html import escape
 from importlib import resources
@@ -20,6 +21,11 @@ from transfogen.planning.names import name_forms
 def stylesheet() -> str:
     """The kit's one stylesheet (data/site/style.css), for inlining or copying into a site."""
     return resources.files("transfogen").joinpath("data/site/style.css").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=64)  # every page of a kit names its collectivity in the footer
+def _the_name(collectivity: str) -> str:
+    return name_forms(collectivity)["the_name"]
 
 
 def page(
@@ -78,9 +84,7 @@ def page(
         "</main>",
         '<footer class="pied">',
         "<p>Kit produit avec transfogen, outil libre de préparation d'un programme de laboratoire "
-        "d'innovation publique"
-        + (f" pour {escape(name_forms(collectivity)['the_name'])}" if collectivity else "")
-        + ".</p>",
+        "d'innovation publique" + (f" pour {escape(_the_name(collectivity))}" if collectivity else "") + ".</p>",
         "</footer>",
         "</body>",
         "</html>",

@@ -32,16 +32,76 @@ def heading_id(title: str) -> str:
 # ~~strikethrough~~ and task lists; no autolinking of bare addresses. Safe mode (the default) leaves out
 # raw HTML (an HTML comment says so) and empties unsafe link addresses (javascript:, vbscript:, file:,
 # data: other than images); `templates check` reports raw HTML in a template with its line.
-_BLOCK_EXTENSIONS = ("table", "strikethrough", "tasklist")
-_INLINE_EXTENSIONS = ("strikethrough",)
+_BLOCK_EXTENSIONS = (b"table", b"strikethrough", b"tasklist")
+_INLINE_EXTENSIONS = (b"strikethrough",)
 
 
-def _cmark(text: str, extensions: tuple[str, ...]) -> str:
-    from cmarkgfm import markdown_to_html_with_extensions
-    from cmarkgfm.cmark import Options
+class _Cmark:
+    """cmark-gfm's C functions, from the library of the cmarkgfm wheel. cmarkgfm's own wrappers free
+    neither the document tree nor the HTML they return (about 9 MB for one kit's pages: a batch of kits
+    would pile it up without end); here both are freed once the HTML is copied, as cmark's API asks."""
 
-    options = Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
-    return markdown_to_html_with_extensions(text, options, extensions)
+    def __init__(self) -> None:
+        import ctypes
+
+        import cmarkgfm._cmark
+        from cmarkgfm.cmark import Options
+
+        pointer, self.string_at = ctypes.c_void_p, ctypes.string_at
+        self.lib = lib = ctypes.CDLL(cmarkgfm._cmark.__file__)  # already loaded: the same library
+        for name, result, arguments in (
+            ("cmark_gfm_core_extensions_ensure_registered", None, []),
+            ("cmark_find_syntax_extension", pointer, [ctypes.c_char_p]),
+            ("cmark_get_default_mem_allocator", pointer, []),
+            ("cmark_parser_new_with_mem", pointer, [ctypes.c_int, pointer]),
+            ("cmark_parser_attach_syntax_extension", ctypes.c_int, [pointer, pointer]),
+            ("cmark_parser_feed", None, [pointer, ctypes.c_char_p, ctypes.c_size_t]),
+            ("cmark_parser_finish", pointer, [pointer]),
+            ("cmark_parser_get_syntax_extensions", pointer, [pointer]),
+            ("cmark_render_html", pointer, [pointer, ctypes.c_int, pointer]),
+            ("cmark_node_free", None, [pointer]),
+            ("cmark_parser_free", None, [pointer]),
+        ):
+            function = getattr(lib, name)
+            function.restype, function.argtypes = result, arguments
+
+        class Memory(ctypes.Structure):  # cmark_mem: the allocator that made a tree frees its HTML
+            _fields_ = [("calloc", pointer), ("realloc", pointer), ("free", ctypes.CFUNCTYPE(None, pointer))]
+
+        lib.cmark_gfm_core_extensions_ensure_registered()
+        self.memory = lib.cmark_get_default_mem_allocator()
+        self.free = Memory.from_address(self.memory).free
+        self.extensions = {name: lib.cmark_find_syntax_extension(name) for name in _BLOCK_EXTENSIONS}
+        self.options = Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+
+    def html(self, text: str, extensions: tuple[bytes, ...]) -> str:
+        lib, data = self.lib, text.encode("utf-8")
+        parser = lib.cmark_parser_new_with_mem(self.options, self.memory)
+        root = None
+        try:
+            for name in extensions:
+                lib.cmark_parser_attach_syntax_extension(parser, self.extensions[name])
+            lib.cmark_parser_feed(parser, data, len(data))
+            root = lib.cmark_parser_finish(parser)
+            html = lib.cmark_render_html(root, self.options, lib.cmark_parser_get_syntax_extensions(parser))
+            try:
+                return self.string_at(html).decode("utf-8")
+            finally:
+                self.free(html)
+        finally:
+            if root:
+                lib.cmark_node_free(root)
+            lib.cmark_parser_free(parser)
+
+
+_renderer: _Cmark | None = None
+
+
+def _cmark(text: str, extensions: tuple[bytes, ...]) -> str:
+    global _renderer
+    if _renderer is None:
+        _renderer = _Cmark()
+    return _renderer.html(text, extensions)
 
 
 # What cmark writes that the pages write otherwise.
@@ -60,12 +120,14 @@ _EMPTY_LINK = re.compile(r'<a href=""(?: title="[^"]*")?>(.*?)</a>', re.S)
 def _with_heading_ids(html: str) -> str:
     # Ids for h1-h4 from the heading's text, a repeated one numbered -1, -2... (as markdown-it's anchors).
     taken: set[str] = set()
+    tried: dict[str, int] = {}  # the next number to try after a slug: the ones below are taken
 
     def add_id(match: re.Match) -> str:
         slug = base = heading_id(unescape(_TAG.sub("", match[2]).replace("\n", "")))
-        number = 1
+        number = tried.get(base, 1)
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
+        tried[base] = number
         taken.add(slug)
         return f'<h{match[1]} id="{slug}">{match[2]}</h{match[1]}>'
 

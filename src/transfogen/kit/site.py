@@ -228,17 +228,20 @@ def build_site(files: KitFiles, context: dict) -> None:
         pages[f"{SUPPORTS_DIR}/index.html"] = ("Les supports à imprimer", supports)
 
     sections = [(path, label) for path, label in SECTIONS if path in pages]
+    navs: dict[str, list[tuple[str, str]]] = {}  # the navigation of the pages of one folder
     for path, (title, body) in sorted(pages.items()):
-        nav = [(_relative(target, path), label) for target, label in sections]
+        folder = posixpath.dirname(path)
+        if folder not in navs:
+            navs[folder] = [(_relative_from(target, folder), label) for target, label in sections]
         section = _section_of(path, [target for target, _ in sections])
-        current = _relative(section, path) if section else None
+        current = _relative_from(section, folder) if section else None
         html = page(
             title,
             body,
-            nav=nav,
+            nav=navs[folder],
             current=current,
-            css_href=_relative(CSS_NAME, path),
-            home_href=_relative("index.html", path),
+            css_href=_relative_from(CSS_NAME, folder),
+            home_href=_relative_from("index.html", folder),
             collectivity=name,
         )
         files.write(f"{SITE_DIR}/{path}", html)
