@@ -42,6 +42,7 @@ from types import CodeType
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template
+from jinja2.runtime import Context
 from jinja2.sandbox import is_internal_attribute
 
 SOURCE_FILE = "data/gabarits-compiles.json.xz"
@@ -135,17 +136,30 @@ _INTERNAL_KINDS = (
 
 
 _KINDS: dict[type, bool] = {}  # by type: whether it is one of _INTERNAL_KINDS
+_FORMATS = ("format", "format_map")
+_BUILTIN = type(len)  # a built-in function or method (dict.get, list.append…)
 
 
-def _internal_kind(kind: type) -> bool:
-    internal = _KINDS.get(kind)
-    if internal is None:
-        internal = _KINDS[kind] = issubclass(kind, _INTERNAL_KINDS)
-    return internal
+class _Context(Context):
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+        # A built-in cannot ask for the context or the environment (Jinja marks only Python functions):
+        # Jinja's own checks would find nothing.
+        if type(__obj) is _BUILTIN:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
 
 
 class Bundled(Environment):
     """A plain Jinja environment that runs only the precompiled code of the bundled templates (see above)."""
+
+    context_class = _Context
 
     def __init__(self, layout: tuple[tuple[str, Any], ...], **options: Any) -> None:
         from transfogen.templating.sandbox import bounded_lipsum, bounded_range
@@ -175,18 +189,25 @@ class Bundled(Environment):
         return Environment.compile(self, source, name, raw=True)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # The kit's data are plain dicts: a key that names no dict attribute is read first (the same value).
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
+        kind = type(obj)
+        if kind is dict:
+            # The kit's data are plain dicts: a key that names no dict attribute is read first (the same value).
+            if attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            elif not attribute.startswith("_"):
+                return getattr(obj, attribute)  # get, items…
         # What the sandbox refuses, let it say so. A format string reaches any attribute of its arguments: the
         # sandbox gives strings a safe `format`.
+        internal = _KINDS.get(kind)
+        if internal is None:
+            internal = _KINDS[kind] = issubclass(kind, _INTERNAL_KINDS)
         if (
             attribute.startswith("_")
-            or (_internal_kind(type(obj)) and is_internal_attribute(obj, attribute))
-            or (attribute in ("format", "format_map") and isinstance(obj, str))
+            or (internal and is_internal_attribute(obj, attribute))
+            or (attribute in _FORMATS and isinstance(obj, str))
         ):
             raise NotBundled(attribute)
         try:
