@@ -50,7 +50,7 @@ def test_the_compiled_code_is_what_this_python_makes_of_the_source_or_is_not_use
     assert code["fingerprint"]["magic"] == MAGIC_NUMBER.hex()
     assert precompiled._code_table() is not None
     for entry, python in table.items():
-        assert marshal.loads(code["code"][entry]) == compile(python, "<gabarit précompilé>", "exec"), STALE
+        assert marshal.loads(code["code"][entry]) == precompiled.python_code(python), STALE
 
 
 def test_a_bundled_template_renders_from_its_precompiled_code_and_nothing_else_does():
@@ -59,7 +59,7 @@ def test_a_bundled_template_renders_from_its_precompiled_code_and_nothing_else_d
     source = (root / "roles" / "residents.md").read_text(encoding="utf-8")
     code = precompiled.compiled(env.layout, "roles/residents.md", source)
     assert code is not None
-    assert code == compile(env.python(source, "roles/residents.md"), "<gabarit précompilé>", "exec")
+    assert code == precompiled.python_code(env.python(source, "roles/residents.md"))
     # An edited template, another name, another layout, a short text of no bundled file: not in the table.
     edited = source + "\nLigne ajoutée {{ 6 * 7 }}\n"
     assert precompiled.compiled(env.layout, "roles/residents.md", edited) is None

@@ -53,7 +53,7 @@ def _kit(template_root: Path, profile: Path, work: Path, *, trust: bool = False)
 def _as_if_bundled(monkeypatch, env: sandbox.BoundedSandbox, name: str | None, source: str) -> None:
     """Put `source` in the table of precompiled texts, compiled the way scripts/build_precomputed.py does."""
     assert env.bundled is not None
-    code = compile(env.bundled.python(source, name), "<gabarit précompilé>", "exec")
+    code = precompiled.python_code(env.bundled.python(source, name))
     known = precompiled.compiled
 
     def compiled(layout, asked, text):

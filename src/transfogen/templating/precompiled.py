@@ -111,7 +111,12 @@ def compiled(layout: tuple, name: str | None, source: str) -> CodeType | None:
         blob = codes.get(entry)
         return None if blob is None else marshal.loads(blob)
     python = _source_table().get(entry)
-    return None if python is None else compile(python, "<gabarit précompilé>", "exec")
+    return None if python is None else python_code(python)
+
+
+def python_code(python: str) -> CodeType:
+    """An entry's Python compiled, with no `from __future__` of this module (the same flags on any 3.x.y)."""
+    return compile(python, "<gabarit précompilé>", "exec", dont_inherit=True)
 
 
 class NotBundled(Exception):
@@ -298,9 +303,6 @@ def build_code(table: dict) -> bytes:
 
     Marshal format 2 writes no back-references: from format 3 on, whether an object is written as one
     depends on its reference count in the running process, and the same code would give other bytes."""
-    code = {
-        entry: marshal.dumps(compile(python, "<gabarit précompilé>", "exec"), 2)
-        for entry, python in sorted(table["templates"].items())
-    }
+    code = {entry: marshal.dumps(python_code(python), 2) for entry, python in sorted(table["templates"].items())}
     stored = {"fingerprint": {**table["fingerprint"], **_python_fingerprint()}, "code": code}
     return zlib.compress(marshal.dumps(stored, 2), 9)
