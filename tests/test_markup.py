@@ -172,5 +172,24 @@ def test_rendering_frees_what_cmark_allocates():
     assert int(grown.stdout) < 20, f"{grown.stdout.strip()} MB de plus après 40 pages de 120 ko"
 
 
+def test_where_ctypes_cannot_reach_cmark_the_wrappers_give_the_same_pages(monkeypatch):
+    """A platform whose cmarkgfm library exports no C function to ctypes still gets the same pages."""
+    import ctypes
+
+    from transfogen.kit import markup
+
+    page = "## Séance\n\n| a | b |\n|:-:|---|\n| 1 | 2 |\n\n- [ ] tâche\n- ~~fait~~ *texte* <b>x</b>\n"
+    expected, line = render_markdown(page), render_inline("**a** ~~b~~ [c](javascript:x)")
+
+    def refused(*args, **kwargs):
+        raise OSError("pas de bibliothèque")
+
+    monkeypatch.setattr(markup, "_renderer", None)
+    monkeypatch.setattr(ctypes, "CDLL", refused)
+    assert render_markdown(page) == expected
+    assert render_inline("**a** ~~b~~ [c](javascript:x)") == line
+    assert isinstance(markup._renderer, markup._CmarkWrappers)
+
+
 def test_a_nul_character_does_not_cut_the_text():
     assert render_markdown("avant\x00après") == "<p>avant\ufffdaprès</p>\n"

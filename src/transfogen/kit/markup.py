@@ -94,13 +94,30 @@ class _Cmark:
             lib.cmark_parser_free(parser)
 
 
-_renderer: _Cmark | None = None
+class _CmarkWrappers:
+    """cmarkgfm's own wrappers: the same HTML, but what cmark allocates stays allocated. Used only where
+    the wheel's library does not give its C functions to ctypes (a Windows `.pyd` exports none)."""
+
+    def __init__(self) -> None:
+        from cmarkgfm.cmark import Options, markdown_to_html_with_extensions
+
+        self.render = markdown_to_html_with_extensions
+        self.options = Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+
+    def html(self, text: str, extensions: tuple[bytes, ...]) -> str:
+        return self.render(text, self.options, [name.decode("ascii") for name in extensions])
+
+
+_renderer: _Cmark | _CmarkWrappers | None = None
 
 
 def _cmark(text: str, extensions: tuple[bytes, ...]) -> str:
     global _renderer
     if _renderer is None:
-        _renderer = _Cmark()
+        try:
+            _renderer = _Cmark()
+        except (OSError, AttributeError):  # no such library or function for ctypes on this platform
+            _renderer = _CmarkWrappers()
     return _renderer.html(text, extensions)
 
 
