@@ -164,3 +164,26 @@ def test_a_trusted_template_with_code_is_rendered_by_cookiecutter_as_before(tmp_
     trusted = _kit(copy, PROFILE, tmp_path / "trusted", trust=True)
     assert marker.read_text(encoding="utf-8") == "ran"
     assert trusted == _kit(TEMPLATE, PROFILE, tmp_path / "bundled")
+
+
+PLAIN = ["", "a", "a\n", "a\n\n", "a\r\nb\r\n", "a\rb\r", "é\r\nà\n\r", "{ pas de Jinja }", "a}}b%}c#}", "{", "x {"]
+LAYOUTS = [(), (("keep_trailing_newline", False),), (("newline_sequence", "\r\n"),)]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=["default", "no trailing newline", "crlf"])
+def test_a_text_without_jinja_renders_as_jinja_would_render_it_without_any_template(tmp_path, layout):
+    env = sandbox._environment((str(tmp_path),), layout)
+    for text in PLAIN:
+        assert sandbox.plain_text(env, text) == env.from_string(text).render(), repr(text)
+    for text in ("{{ 1 }}", "a {% if 1 %}b{% endif %}", "{# note #}"):
+        assert sandbox.plain_text(env, text) is None
+
+
+def test_a_text_without_jinja_is_not_in_the_table_and_needs_no_compiling(tmp_path, sandboxed):
+    root = build_file_tree(tmp_path / "t", {"a.md": "Titre\r\nTexte sans Jinja\r\n"})
+    env = sandbox.item_environment(root)
+    assert precompiled.compiled(env.layout, "a.md", "Titre\r\nTexte sans Jinja\r\n") is None
+    assert sandbox.render_file(env, "a.md", root / "a.md") == "Titre\nTexte sans Jinja\n"
+    (root / "a.md").write_text("Titre {{ 6 * 7 }}\n", encoding="utf-8")  # now it has some: the sandbox
+    assert sandbox.render_file(env, "a.md", root / "a.md") == "Titre 42\n"
+    assert sandboxed == ["a.md"]

@@ -11,7 +11,9 @@ compiles nothing else: any other text (a contributed template, a bundled file ed
 reached by `{% include %}`, `{% import %}` or `{% extends %}` that is not itself an entry) raises
 `NotBundled`, and sandbox.py renders the whole file again in the bounded sandbox, as it renders every
 contributed template. Where the text comes from does not matter: a contributed template that copies a
-bundled file unchanged gets our code for it, the very code its text would compile to.
+bundled file unchanged gets our code for it, the very code its text would compile to. A text without
+Jinja (no `{{`, `{%`, `{#`) needs no code and is not in the table: it renders to itself, whoever wrote it
+(sandbox.plain_text).
 
 Data stay data: Jinja never evaluates a value, and `Bundled` refuses what the sandbox refuses when a
 value could choose it (an attribute starting with `_` that is not a dict key, Python's internals, a
@@ -36,6 +38,7 @@ import marshal
 import sys
 import types
 import zlib
+from collections.abc import Callable
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from types import CodeType
@@ -175,6 +178,7 @@ class Bundled(Environment):
         self.globals["range"] = bounded_range  # the same names as in the sandbox, for the same results
         self.globals["lipsum"] = bounded_lipsum
         self._strings: dict[str, Template | None] = {}
+        self._plain: dict[str, tuple[str, Callable[[], bool]]] = {}
 
     def compile(  # type: ignore[override]
         self,
@@ -233,11 +237,35 @@ class Bundled(Environment):
             return self.undefined(obj=obj, name=argument)
 
     def render_file(self, name: str, variables: dict[str, Any]) -> str | None:
-        """The file rendered from its precompiled code, or None: the sandbox renders it."""
+        """The file rendered from its precompiled code, or None: the sandbox renders it.
+
+        A file without Jinja is not in the table: it is its own text (sandbox.plain_text)."""
+        plain = self._plain.get(name)
+        if plain is not None and plain[1]():
+            return plain[0]
         try:
-            return self.get_template(name).render(variables)
+            template = self.get_template(name)
+        except NotBundled:
+            return self._plain_file(name)
+        except Exception:  # a file that cannot be read: the sandbox says so
+            return None
+        try:
+            return template.render(variables)
         except Exception:  # not ours, refused, or an error that the sandbox reports with its file and line
             return None
+
+    def _plain_file(self, name: str) -> str | None:
+        from transfogen.templating.sandbox import plain_text
+
+        assert self.loader is not None
+        try:
+            source, _, uptodate = self.loader.get_source(self, name)
+        except Exception:  # see render_file
+            return None
+        text = plain_text(self, source)
+        if text is not None and uptodate is not None:
+            self._plain[name] = (text, uptodate)  # kept while the file is unchanged, as Jinja keeps templates
+        return text
 
     def render_string(self, source: str, variables: dict[str, Any]) -> str | None:
         """A short text (a file name, a variable of cookiecutter.json), or None: the sandbox renders it."""
@@ -256,11 +284,12 @@ class Bundled(Environment):
 
 
 def _sources(template_root: Path) -> list[tuple[tuple, str | None, str]]:
-    """(layout, name, text) of everything a kit of this template renders: the per-item files, the
-    skeleton's files, and the skeleton's paths (rendered as short texts)."""
+    """(layout, name, text) of everything a kit of this template renders with Jinja: the per-item files, the
+    skeleton's files, and the skeleton's paths (rendered as short texts); a text without Jinja is its own
+    rendering (sandbox.plain_text) and needs no code."""
     import fnmatch
 
-    from transfogen.templating.sandbox import item_environment, skeleton_environment
+    from transfogen.templating.sandbox import has_jinja, item_environment, skeleton_environment
     from transfogen.templating.skeleton import SKELETON, _is_binary, read_config
 
     skeleton = template_root / SKELETON
@@ -279,7 +308,7 @@ def _sources(template_root: Path) -> list[tuple[tuple, str | None, str]]:
             data = path.read_bytes()
             if not _is_binary(data):
                 found.append((layout, relative, data.decode("utf-8")))
-    return found
+    return [(layout, name, source) for layout, name, source in found if has_jinja(source)]
 
 
 def build_table(template_roots: list[Path]) -> dict:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, nodes
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
@@ -346,6 +346,27 @@ def skeleton_environment(template_dir: Path, skeleton: Path, env_vars: dict[str,
         raise TemplateError(f"_jinja2_env_vars : valeur refusée ({error})") from None
 
 
+# What starts Jinja in a text (a template may change only layout options, never these delimiters).
+_MARKERS = ("{{", "{%", "{#")
+_LINE_ENDINGS = re.compile(r"\r\n|\r|\n")  # Jinja's
+
+
+def has_jinja(source: str) -> bool:
+    return "{" in source and any(marker in source for marker in _MARKERS)
+
+
+def plain_text(env: Environment, source: str) -> str | None:
+    """What Jinja renders from a text without a tag, a variable or a comment (None when it has one): the
+    text itself, its line endings written as the environment writes them, and without
+    `keep_trailing_newline` one final line ending less. Nothing is compiled or run."""
+    if has_jinja(source):
+        return None
+    lines = _LINE_ENDINGS.split(source)
+    if not env.keep_trailing_newline and lines[-1] == "":
+        del lines[-1]
+    return env.newline_sequence.join(lines)
+
+
 def error_line(error: BaseException, filenames: set[str]) -> int | None:
     """The template line a Jinja error comes from.
 
@@ -421,15 +442,13 @@ def render_file(env: BoundedSandbox, name: str, path: Path, **variables: Any) ->
         raise _located(error, path, filenames) from None
 
 
-_PLAIN = re.compile(r"[^{\r\n]*")  # no Jinja, no line ending: the text renders to itself
-
-
 def render_string(env: BoundedSandbox, source: str, path: Path, line: int | None = None, **variables: Any) -> str:
     """Render a short template (a file name, a variable of cookiecutter.json) written at `path:line`."""
     try:
         with render_budget(shared=True):
-            plain = _PLAIN.fullmatch(source) is not None
-            text = source if plain else env.bundled.render_string(source, variables) if env.bundled else None
+            text = plain_text(env, source)
+            if text is None and env.bundled is not None:
+                text = env.bundled.render_string(source, variables)
             if text is not None:
                 _spend(_budget(), len(text))
                 return text
