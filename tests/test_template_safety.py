@@ -22,7 +22,7 @@ from paths import EXAMPLES_DIR
 from transfogen.cli import main
 from transfogen.errors import RenderLimitError, TemplateError, UnsafeTemplateError
 from transfogen.kit.build import generate_kit
-from transfogen.templating import sandbox
+from transfogen.templating import precompiled, sandbox
 from transfogen.templating.skeleton import render_skeleton
 from trees import SKELETON, TEMPLATE, build_file_tree, key_line, kit_template, skeleton_tree
 
@@ -581,7 +581,13 @@ def test_any_template_exception_is_one_located_line(tmp_path):
     _assert_refused(result, 1, f"{hostile / SKELETON / 'glossaire.md'}:3 : ZeroDivisionError")
 
 
-def test_a_bundled_template_renders_within_every_limit(tmp_path):
+def test_a_bundled_template_renders_within_every_limit(tmp_path, monkeypatch):
+    # Rendered in the sandbox, as a contributed copy edited anywhere would be (precompiled.py: not outside it).
+    monkeypatch.setattr(precompiled, "compiled", lambda layout, name, source: None)
+    sandbox._environment.cache_clear()
     shutil.copytree(TEMPLATE, tmp_path / "copie")
-    kit = generate_kit(PROFILE, tmp_path / "kit", template_dir=tmp_path / "copie")
+    try:
+        kit = generate_kit(PROFILE, tmp_path / "kit", template_dir=tmp_path / "copie")
+    finally:
+        sandbox._environment.cache_clear()
     assert (kit / "LISEZMOI.md").is_file()
