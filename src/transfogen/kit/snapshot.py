@@ -1,29 +1,31 @@
-"""The kit's previous render, kept in `.transfogen/rendu.tar.gz`: the base of `transfogen update`'s merge.
+"""The kit's previous render, kept in `.transfogen/rendu.zip`: the base of `transfogen update`'s merge.
 
-Every file the generator wrote (outside `.transfogen/`) is stored as generated, in one tar archive
-compressed with gzip. The archive is byte-identical for identical files: no dates, no owners, fixed
-modes, a fixed order. A kit of about 240 files (2.4 MB) gives an archive of about 500 kB.
+Every file the generator wrote (outside `.transfogen/`) is stored as generated, in one zip archive, each
+file deflated on its own (archive.py): a batch's `--zip` puts the same deflated bytes in the kit's zip, so
+a kit's bytes are compressed once, not once more for its render. The archive is byte-identical for
+identical files: no dates, no owners, fixed modes, a fixed order. A kit without its site (about 120 files,
+0.9 MB) gives an archive of about 350 kB; with it (230 files, 2.3 MB), about 900 kB.
 
-Kits made before December 2026 keep `rendu.tar.xz`: it is read the same way, and an update replaces it.
+Kits made before keep `rendu.tar.gz` (until December 2026) or `rendu.tar.xz` (before): they are read the
+same way, and an update replaces them.
 """
 
 from __future__ import annotations
 
 import io
 import lzma
-import posixpath
 import tarfile
+import zipfile
 import zlib
 from pathlib import Path
 
 from transfogen.errors import TransfogenError
+from transfogen.kit.archive import member, zip_bytes
 from transfogen.kit.files import STATE_DIR, KitFiles
 
-RENDER_FILE = "rendu.tar.gz"
-LEGACY_RENDER_FILE = "rendu.tar.xz"  # xz preset 2: a third of the size, made six times slower
-# Deflate at level 1 keeps a kit's archive to a fifth of its second in CPU; level 6 would take three times
-# as long for an archive a quarter smaller.
-_LEVEL = 1
+RENDER_FILE = "rendu.zip"
+# The former formats, newest first: a tar compressed with gzip (level 1), then with xz (preset 2).
+LEGACY_RENDER_FILES = ("rendu.tar.gz", "rendu.tar.xz")
 
 
 def kit_files(kit: Path) -> dict[str, bytes]:
@@ -37,32 +39,30 @@ def kit_files(kit: Path) -> dict[str, bytes]:
     return files
 
 
-def _neighbours(name: str) -> tuple[str, str]:
-    # A site page follows the Markdown file it was made from: deflate only sees 32 kB back, and the two
-    # share most of their text.
-    stem = posixpath.splitext(name.removeprefix("site/"))[0]
-    return stem, name
-
-
 def pack(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
-        for name in sorted(files, key=_neighbours):
-            info = tarfile.TarInfo(name)
-            info.size, info.mode, info.mtime = len(files[name]), 0o644, 0
-            archive.addfile(info, io.BytesIO(files[name]))
-    # gzip's header with no date and no file name (wbits 31): the same files give the same bytes.
-    return zlib.compress(buffer.getvalue(), _LEVEL, wbits=31)
+    return zip_bytes((name, member(name, files[name])) for name in sorted(files, key=lambda name: name.split("/")))
+
+
+def _inside(name: str) -> bool:
+    # A name that would land outside the kit is not a file the generator wrote: an update never follows it.
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and ".." not in parts and "\\" not in name
 
 
 def unpack(data: bytes) -> dict[str, bytes]:
-    """The files of an archive, gzip (this format) or xz (older kits)."""
+    """The files of an archive: zip (this format), tar with gzip or xz (older kits)."""
     files = {}
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.is_dir() and _inside(info.filename):
+                    files[info.filename] = archive.read(info)
+        return files
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-        for member in archive.getmembers():
-            stream = archive.extractfile(member) if member.isfile() else None
+        for item in archive.getmembers():
+            stream = archive.extractfile(item) if item.isfile() and _inside(item.name) else None
             if stream is not None:
-                files[member.name] = stream.read()
+                files[item.name] = stream.read()
     return files
 
 
@@ -72,9 +72,11 @@ def store_render(files: KitFiles) -> None:
 
 
 def read_render(kit: Path) -> dict[str, bytes]:
-    path = kit / STATE_DIR / RENDER_FILE
-    if not path.is_file() and (kit / STATE_DIR / LEGACY_RENDER_FILE).is_file():
-        path = kit / STATE_DIR / LEGACY_RENDER_FILE
+    state = kit / STATE_DIR
+    path = next(
+        (state / name for name in (RENDER_FILE, *LEGACY_RENDER_FILES) if (state / name).is_file()),
+        state / RENDER_FILE,
+    )
     if not path.is_file():
         raise TransfogenError(
             f"{kit} : ce kit ne garde pas son rendu précédent ({STATE_DIR}/{RENDER_FILE}) : "
@@ -82,5 +84,5 @@ def read_render(kit: Path) -> dict[str, bytes]:
         )
     try:
         return unpack(path.read_bytes())
-    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError):
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError, ValueError):
         raise TransfogenError(f"{path} : archive illisible (régénérez le kit avec « transfogen new »)") from None

@@ -1,6 +1,6 @@
 """`transfogen publish`: keep a CalDAV calendar in step with the kit's programme.
 
-The events come from the calendar the kit last generated (kept in `.transfogen/rendu.tar.gz`, so a
+The events come from the calendar the kit last generated (kept in `.transfogen/rendu.zip`, so a
 hand-edited or deleted `calendrier/calendrier.ics` does not matter). Each event is one calendar object
 stored under its UID. Publishing compares the server with the kit and only writes the difference:
 

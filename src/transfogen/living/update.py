@@ -282,7 +282,7 @@ def plan_update(
     from transfogen.exports.calendar_formats import CalendarHistory
     from transfogen.exports.export import check_kit
     from transfogen.kit.build import make_kit_files
-    from transfogen.kit.snapshot import LEGACY_RENDER_FILE, read_render
+    from transfogen.kit.snapshot import LEGACY_RENDER_FILES, read_render
     from transfogen.planning.profile import parse_profile
     from transfogen.templating.template import load_template
     from transfogen.templating.template_source import open_template, resolve_template
@@ -345,7 +345,7 @@ def plan_update(
         profile=profile_changes(old_profile_text, new_profile_text),
         template=f"{before} → {after}" if before != after else "",
         state={name: data for name, data in state.items() if _differs(state_dir / name, data)},
-        retired=[f"{STATE_DIR}/{name}" for name in (LEGACY_RENDER_FILE,) if (state_dir / name).is_file()],
+        retired=[f"{STATE_DIR}/{name}" for name in LEGACY_RENDER_FILES if (state_dir / name).is_file()],
     )
     if plan.files or plan.changes or plan.template:
         current = (kit / CHANGELOG).read_bytes() if (kit / CHANGELOG).is_file() else None

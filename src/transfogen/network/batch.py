@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import posixpath
 import re
 import tempfile
 import zipfile
@@ -45,9 +44,6 @@ _PERIOD_KEYS = {"program.blackouts", "program.school_holidays"}
 _TRUE = {"true", "oui", "vrai", "yes", "1"}
 _FALSE = {"false", "non", "faux", "no", "0"}
 _CASE_KEY = re.compile(r"^cases(?:\.(\d+)|\[(\d+)\])\.(title|service)$")
-# A zip entry's date: fixed, so the same kit gives the same bytes (zip cannot store dates before 1980).
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_COMPRESSED = {".gz", ".xz", ".zip"}  # stored in a kit's zip as they are: deflating them again gains nothing
 
 
 @dataclass(frozen=True)
@@ -363,16 +359,13 @@ def _generated(path: Path, folder: str) -> bool:
 def write_zip(files: dict[str, bytes], path: Path, folder: str) -> None:
     """The kit as one zip whose only top folder is `folder`; the same kit always gives the same bytes.
 
-    Compression level 1: the zip is a few percent larger than at the default level, and made twice as fast.
-    The kit's previous render (`.transfogen/rendu.tar.gz`) is compressed already: it is stored as it is.
+    Each file is deflated (level 1) once: the kit's previous render (`.transfogen/rendu.zip`) holds the same
+    deflated bytes, made already, and is itself stored as it is.
     """
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name in sorted(files, key=lambda name: name.split("/")):
-            info = zipfile.ZipInfo(f"{folder}/{name}", _ZIP_DATE)
-            compressed = posixpath.splitext(name)[1] in _COMPRESSED
-            info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=1)
+    from transfogen.kit.archive import member, zip_bytes
+
+    names = sorted(files, key=lambda name: name.split("/"))
+    path.write_bytes(zip_bytes((f"{folder}/{name}", member(name, files[name])) for name in names))
 
 
 def plan_jobs(base: Node, rows: list[Row], settings: Settings) -> tuple[list[Job], list[Outcome]]:
