@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -141,12 +142,10 @@ def _render_items(template: Template, context: dict, programme: Programme, files
     for path in sorted((template.root / "roles").glob("*.md")):
         files.write(f"roles/{path.name}", render(f"roles/{path.name}", role_id=path.stem))
     for method_id, sheet in sorted(template.methods.items()):
-        text = Path(sheet.path).read_text(encoding="utf-8")
-        # Most method sheets are plain Markdown: compiling them as templates would only cost time.
-        if any(marker in text for marker in ("{{", "{%", "{#")):
-            sheet = parse_sheet(render(f"methodes/{method_id}.md"), sheet.path, lint=False)
-        # The kit's copy is read and printed by people: the fields laid out as text, not YAML.
-        files.write(f"methodes/{method_id}.md", method_markdown(sheet))
+        page = _plain_method_page(sheet)
+        if page is None:
+            page = method_markdown(parse_sheet(render(f"methodes/{method_id}.md"), sheet.path, lint=False)).encode()
+        files.write(f"methodes/{method_id}.md", page)
 
     methods = {
         method_id: {
@@ -212,6 +211,27 @@ def _render_items(template: Template, context: dict, programme: Programme, files
         # The site shows this sheet as it was made, without reading its front matter back.
         sheet_id = f"seance-{session.number:02d}"
         files.sheets[name] = Sheet(name, "seance", sheet_id, session.title, composed.minutes, meta, f"\n{body}")
+
+
+# A method sheet without Jinja gives the same page in every kit: made once per sheet of a loaded template.
+_PLAIN_METHOD_PAGES: weakref.WeakKeyDictionary[Any, bytes | None] = weakref.WeakKeyDictionary()
+
+
+def _plain_method_page(sheet: Any) -> bytes | None:
+    """The kit's page of a method sheet (`kit.sheets.Sheet`) that is plain Markdown, or None for a sheet
+    that is a template, rendered with each kit's data."""
+    from transfogen.kit.method_document import method_markdown
+
+    try:
+        return _PLAIN_METHOD_PAGES[sheet]
+    except KeyError:
+        pass
+    text = Path(sheet.path).read_text(encoding="utf-8")
+    # Most method sheets are plain Markdown: compiling them as templates would only cost time.
+    # The kit's copy is read and printed by people: the fields laid out as text, not YAML.
+    page = None if any(marker in text for marker in ("{{", "{%", "{#")) else method_markdown(sheet).encode("utf-8")
+    _PLAIN_METHOD_PAGES[sheet] = page
+    return page
 
 
 def _homework(composed: Any, template: Template) -> list:

@@ -404,14 +404,26 @@ def run(prepared: PreparedTemplate, jobs: list[Job], settings: Settings, workers
     global _PREPARED, _SETTINGS
     _PREPARED, _SETTINGS = prepared, settings
     settings.out.mkdir(parents=True, exist_ok=True)
+    import gc
     import multiprocessing
 
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(make_kit, jobs)
+    # The first kit loads what every kit uses (method sheets, session patterns, compiled templates): it is
+    # made here, before the workers fork, so that they share it instead of each loading it again.
+    todo = iter(jobs)
+    for job in todo:
+        outcome = make_kit(job)
+        yield outcome
+        if outcome.status == DONE:
+            break
+    # What is loaded now lives as long as the run: the garbage collector no longer goes through it after
+    # each kit (8 % of a kit's time), nor makes the forked workers copy the memory it would touch.
+    gc.freeze()
+    rest = list(todo)
+    if workers <= 1 or len(rest) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(make_kit, rest)
         return
-    # Forked after loading: the workers share the template, the rules and the calendar facts.
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap_unordered(make_kit, jobs, chunksize=2)
+        yield from pool.imap_unordered(make_kit, rest, chunksize=2)
 
 
 def read_report(path: Path) -> dict[str, Outcome]:

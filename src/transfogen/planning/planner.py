@@ -806,11 +806,18 @@ def _ambassador_rule(rules: ProgrammeRules) -> BudgetRule | None:
 
 
 def _budget_days(rule: BudgetRule, sessions: list[Session], events: list[Event]) -> float:
+    days = sum(len(s.days) for s in sessions)
+    return _budget_figure(rule, days, sum(len(s.ambassador_days) for s in sessions), len(sessions), events)
+
+
+def _budget_figure(
+    rule: BudgetRule, session_days: int, ambassador_days: int, sessions: int, events: list[Event]
+) -> float:
     counts = Counter(event.kind for event in events)
     return (
-        rule.per_session_day * sum(len(s.days) for s in sessions)
-        + rule.per_ambassador_day * sum(len(s.ambassador_days) for s in sessions)
-        + rule.per_session * len(sessions)
+        rule.per_session_day * session_days
+        + rule.per_ambassador_day * ambassador_days
+        + rule.per_session * sessions
         + sum(days * counts[kind] for kind, days in rule.per_ritual)
         + rule.fixed
     )
@@ -838,9 +845,10 @@ def _ambassador_attendance(
         {s.number: 1 if s.phase == "prefiguration" else 2 for s in kept},
     ]
 
-    def total() -> float:
-        shaped = [replace(s, ambassador_days=s.days[len(s.days) - attend[s.number] :]) for s in sessions]
-        return _budget_days(rule, shaped, events)
+    session_days = sum(len(s.days) for s in sessions)
+
+    def total() -> float:  # the budget if the ambassadors came to the last `attend` days of each session
+        return _budget_figure(rule, session_days, sum(attend.values()), len(sessions), events)
 
     for floor in floors:
         while total() > high:
@@ -1183,21 +1191,22 @@ def _closures(profile: Profile, cal: FrenchCalendar, first: date, last: date) ->
     """
     avoid_school = profile.program.avoid_school_holidays and cal.checks_school_holidays
     found: list[Period] = []
-    school: list[Period] = []
+    school: list[list] = []  # [start, end, name] of each run of school holidays
     day = first
     while day <= last:
         name = cal.public_holiday(day)
         if name:
             found.append(Period(day, day, name, "ferie"))
         name = cal.school_holiday(day) if avoid_school else None
-        if name and school and school[-1].reason == name and school[-1].end == day - timedelta(days=1):
-            school[-1] = replace(school[-1], end=day)
+        if name and school and school[-1][2] == name and school[-1][1] == day - timedelta(days=1):
+            school[-1][1] = day
         elif name:
-            school.append(Period(day, day, name, "vacances"))
+            school.append([day, day, name])
         day += timedelta(days=1)
+    found += [Period(start, end, name, "vacances") for start, end, name in school]
     blackouts = [
         Period(max(b.start, first), min(b.end, last), b.reason, "blocage")
         for b in profile.program.blackouts
         if b.start <= last and b.end >= first
     ]
-    return tuple(sorted(found + school + blackouts, key=lambda p: (p.start, p.end, p.kind, p.reason)))
+    return tuple(sorted(found + blackouts, key=lambda p: (p.start, p.end, p.kind, p.reason)))
