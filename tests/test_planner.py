@@ -339,3 +339,29 @@ def test_a_variant_template_reshapes_the_programme_without_python(rules, facts):
     programme = plan(profile(start=date(2027, 1, 4), months=4, avoid=False, cases=["Guichet unique"]), short, facts)
     assert [s.phase for s in programme.sessions] == ["cas-pratiques"] * 3 + ["prefiguration"]
     assert [s.stage for s in programme.sessions[:3]] == ["cadrage", "immersion", "test"]
+
+
+def test_the_breaks_over_a_span_are_those_a_day_by_day_walk_finds():
+    """`_Break.over` computes a yearly window's occurrences directly: the same periods, in the same order,
+    as asking each day of the span which break it falls in (windows over 1 January included)."""
+    import random
+
+    from transfogen.planning.planner import _Break
+
+    def walked(brk: _Break, first: date, last: date) -> tuple[Period, ...]:
+        found: list[Period] = []
+        day = first
+        while day <= last:
+            period = brk.occurrence(day)
+            if period and period not in found:
+                found.append(period)
+            day += timedelta(days=1)
+        return tuple(found)
+
+    draw = random.Random(7)
+    for _ in range(600):
+        window = ((draw.randint(1, 12), draw.randint(1, 28)), (draw.randint(1, 12), draw.randint(1, 28)))
+        brk = _Break("pause", window)
+        first = date(2026, 1, 1) + timedelta(days=draw.randint(0, 1500))
+        last = first + timedelta(days=draw.randint(-3, 900))
+        assert brk.over(first, last) == walked(brk, first, last), (window, first, last)

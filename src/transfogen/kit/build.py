@@ -162,6 +162,8 @@ def _render_items(template: Template, context: dict, programme: Programme, files
         for method_id, sheet in template.methods.items()
     }
     by_number = {s["number"]: s for s in context["sessions"]}
+    natures = template.natures
+    tailored: dict[Any, Any] = {}
     programme_sessions = compose_programme(programme, template)
     for index, composed in enumerate(programme_sessions):
         session = composed.session
@@ -186,13 +188,14 @@ def _render_items(template: Template, context: dict, programme: Programme, files
         case = next((c for c in context["cases"] if c["number"] == session.case), None)
         other = next((c for c in context["cases"] if c["number"] == session.parallel_case), None)
         shared = {"nature": ""} if other else case
+        key = "neutre" if other else session.case  # the method texts of a case: the same in each of its sessions
         body = render(
             "seances/seance.md",
             s=s,
             composed=composed,
             # Two half-groups on two cases follow the same activities: their texts take the neutral words.
             pattern=template.natures.tailor_pattern(composed.pattern, shared) if session.stage else composed.pattern,
-            methods=template.natures.tailor(methods, shared),
+            methods=tailored[key] if key in tailored else tailored.setdefault(key, natures.tailor(methods, shared)),
             nature=template.natures.words(case) if case else {},
             other_nature=template.natures.words(other) if other else {},
             level=_level(template, composed.level),
@@ -205,7 +208,7 @@ def _render_items(template: Template, context: dict, programme: Programme, files
             previous=by_number.get(session.number - 1),
             following=by_number.get(session.number + 1),
         )
-        front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+        front = front_matter(meta)
         name = session_file(session.number)
         files.write(name, f"---\n{front}---\n\n{body}")
         # The site shows this sheet as it was made, without reading its front matter back.
@@ -232,6 +235,27 @@ def _plain_method_page(sheet: Any) -> bytes | None:
     page = None if any(marker in text for marker in ("{{", "{%", "{#")) else method_markdown(sheet).encode("utf-8")
     _PLAIN_METHOD_PAGES[sheet] = page
     return page
+
+
+_FRONT_LINES: dict[tuple[str, Any], str] = {}  # (key, value) → its YAML lines
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """`meta` in YAML, as `yaml.dump` writes it, one key after the other: each key's lines do not depend on
+    the others', and most are the same in every kit of a batch (titles, phases, methods), so each is made
+    once. Values are texts, numbers, dates and lists of them (never the same list twice: no YAML alias)."""
+    if len(_FRONT_LINES) > 4096:  # a batch's place names and dates: keep the memory of a few kits
+        _FRONT_LINES.clear()
+    parts = []
+    for key, value in meta.items():
+        # The types too: True and 1 are equal keys of a dict, not the same YAML.
+        known = (key, tuple((type(v), v) for v in value) if isinstance(value, list) else (type(value), value))
+        lines = _FRONT_LINES.get(known)
+        if lines is None:
+            lines = yaml.dump({key: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+            _FRONT_LINES[known] = lines
+        parts.append(lines)
+    return "".join(parts)
 
 
 def _homework(composed: Any, template: Template) -> list:

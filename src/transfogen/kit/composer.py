@@ -586,8 +586,16 @@ def _takes_block(kind: str, template: Template) -> bool:
     return rule is None or rule.block
 
 
+# The sessions composed for the last template, by all that their composition depends on: in a batch, the
+# kits of one department share their dates, so most of their sessions were composed for an earlier kit.
+_COMPOSED: dict[str, Any] = {"template": None, "sessions": {}}
+
+
 def compose_programme(programme: Programme, template: Template) -> list[ComposedSession]:
     """Every session of the programme in order, each knowing what the group already practised."""
+    if _COMPOSED["template"] is not template or len(_COMPOSED["sessions"]) > 4096:
+        _COMPOSED.update(template=template, sessions={})
+    composed_before: dict[tuple, ComposedSession] = _COMPOSED["sessions"]
     cases = len({case for s in programme.sessions for case in s.cases})
     network = bool(programme.profile.collectivity.network)
     done: dict[str, int] = {}
@@ -603,15 +611,12 @@ def compose_programme(programme: Programme, template: Template) -> list[Composed
             if template.day and "rencontre-a-venir" in template.day.rituals:
                 held = (*held, "rencontre-a-venir")
         turn = turns.get(session.lab_topic or "", 0)
-        result = compose(
-            session,
-            held,
-            template,
-            frozenset(situation),
-            level=level_of(session, cases, template),
-            done=done,
-            lab_turn=turn,
-        )
+        level = level_of(session, cases, template)
+        key = (session, held, frozenset(situation), level, tuple(done.items()), turn)
+        result = composed_before.get(key)
+        if result is None:
+            result = compose(session, held, template, frozenset(situation), level=level, done=done, lab_turn=turn)
+            composed_before[key] = result
         if session.lab_topic:
             turns[session.lab_topic] = turn + 1
         for method in result.methods:

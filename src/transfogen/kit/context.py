@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from transfogen.kit.markup import escape_markdown
@@ -68,13 +69,24 @@ VERBATIM_KEYS = frozenset(
 )  # fmt: skip
 
 
+# Most texts of a context are the template's, the same in every kit of a batch: each is escaped once.
+_escaped = lru_cache(maxsize=8192)(escape_markdown)
+
+
 def markdown_context(value: Any, key: str = "") -> Any:
     """The context as Markdown templates see it: every text escaped, so that a profile value (a name,
     a case title, a site) renders as the same characters and never as an image, a link or a heading.
 
     `build_context` keeps the raw values for the outputs that are not Markdown (HTML, ICS, JSON)."""
+    kind = type(value)
+    if kind is str:
+        return value if key in VERBATIM_KEYS else _escaped(value)
+    if kind is dict:
+        return {name: markdown_context(item, name) for name, item in value.items()}
+    if kind is list or kind is tuple:
+        return [markdown_context(item, key) for item in value]
     if isinstance(value, str):
-        return value if key in VERBATIM_KEYS else escape_markdown(value)
+        return value if key in VERBATIM_KEYS else _escaped(str(value))
     if isinstance(value, dict):
         return {name: markdown_context(item, name) for name, item in value.items()}
     if isinstance(value, (list, tuple)):

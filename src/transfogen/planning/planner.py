@@ -113,6 +113,17 @@ class _Break:
 
     def over(self, first: date, last: date) -> tuple[Period, ...]:
         """Every dated break that touches the days from `first` to `last`."""
+        if first > last:
+            return ()
+        if not self.periods and self.window is not None:
+            # A yearly window: its occurrences of each year, in order (what the day-by-day walk below finds).
+            (m1, d1), (m2, d2) = self.window
+            spans = 1 if (m1, d1) > (m2, d2) else 0  # a window over 1 January ends the next year
+            occurrences = (
+                Period(date(year, m1, d1), date(year + spans, m2, d2), self.name)
+                for year in range(max(first.year - 1, 1), last.year + 1)
+            )
+            return tuple(period for period in occurrences if period.start <= last and period.end >= first)
         found: list[Period] = []
         day = first
         while day <= last:
@@ -660,9 +671,8 @@ def _peer_exchanges(sessions: list[Session], profile: Profile, rules: ProgrammeR
             if day not in taken and slots.blocker(day) is None:
                 free.append(day)
             day += timedelta(days=1)
-        apart = [d for d in free if all(abs((d - t).days) >= _EXCHANGE_MARGIN for t in taken)]
-        chosen = apart or free
-        return chosen[0] if chosen else None
+        apart = (d for d in free if all(abs((d - t).days) >= _EXCHANGE_MARGIN for t in taken))
+        return next(apart, free[0] if free else None)
 
     days = []
     for year, month in _months(profile.program.start, profile.program.months):
