@@ -418,12 +418,15 @@ def run(prepared: PreparedTemplate, jobs: list[Job], settings: Settings, workers
     # What is loaded now lives as long as the run: the garbage collector no longer goes through it after
     # each kit (8 % of a kit's time), nor makes the forked workers copy the memory it would touch.
     gc.freeze()
-    rest = list(todo)
-    if workers <= 1 or len(rest) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(make_kit, rest)
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap_unordered(make_kit, rest, chunksize=2)
+    try:
+        rest = list(todo)
+        if workers <= 1 or len(rest) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            yield from map(make_kit, rest)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(make_kit, rest, chunksize=2)
+    finally:
+        gc.unfreeze()  # the process may go on (a test, a program calling this one)
 
 
 def read_report(path: Path) -> dict[str, Outcome]:
