@@ -104,7 +104,7 @@ def main() -> int:
     figures = [
         # CI guards against a collapse from today's figures in the short run it makes (30 and 8 kits, where
         # start-up and the first kit weigh more: 33 and 119 ms when this was written, at load 5.6; 26 and
-        # 82 ms in the full run, both targets met).
+        # 82–102 ms in the full run by load).
         Figure(f"-j 2 --zip --no-site, {rows} kits : temps par kit", "ms", 30, 2 * 35),
         Figure(f"-j 2 avec le site, {site_rows} kits : temps par kit", "ms", 100, 2 * 120),
         Figure("mémoire maximale d'un processus", "Mio", 200, 2 * 200),
