@@ -553,3 +553,52 @@ def test_the_update_journal_shows_profile_text_as_written():
     assert not re.search(r"<img|<b>|<strong>gras|<a ", html), html
     assert html.count(escape(hostile, quote=False).replace('"', "&quot;")) >= 5
     assert "<code>cases</code>" in html  # the journal's own markup is kept
+
+
+# ------------------------------------------------------------- libyaml composes as the Python loader
+
+
+def _tree(node, seen: dict | None = None):
+    """What the profile reader reads of a node: its kind, tag, value and line; a node met again (an
+    alias) is named by the order it was first met in, so an alias bomb is not walked out."""
+    seen = {} if seen is None else seen
+    if node is None:
+        return None
+    if id(node) in seen:
+        return "alias", seen[id(node)]
+    seen[id(node)] = len(seen)
+    value = node.value
+    if isinstance(node, yaml.MappingNode):
+        value = [(_tree(key, seen), _tree(item, seen)) for key, item in value]
+    elif isinstance(node, yaml.SequenceNode):
+        value = [_tree(item, seen) for item in value]
+    return type(node).__name__, node.tag, value, node.start_mark.line, node.start_mark.column
+
+
+def _python_tree(text: str):
+    from transfogen.planning.profile import _BoundedLoader
+
+    try:
+        return _tree(yaml.compose(text, Loader=_BoundedLoader))
+    except Exception as error:  # the same failure either way: the reader translates it
+        return type(error).__name__
+
+
+def _composed_tree(text: str):
+    from transfogen.planning.profile import _compose
+
+    try:
+        return _tree(_compose(text))
+    except Exception as error:
+        return type(error).__name__
+
+
+@pytest.mark.parametrize(("case_id", "text", "expected"), CORPUS + VALID, ids=[c[0] for c in CORPUS + VALID])
+def test_libyaml_composes_what_the_python_loader_composes(case_id, text, expected):
+    assert _composed_tree(text) == _python_tree(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_profiles() | st.text(alphabet=st.characters(), max_size=60).map(lambda extra: profile() + extra))
+def test_libyaml_composes_random_texts_as_the_python_loader(text):
+    assert _composed_tree(text) == _python_tree(text)
