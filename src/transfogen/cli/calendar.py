@@ -48,7 +48,6 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
 
     from transfogen.api import plan_template
     from transfogen.exports import calendar_formats
-    from transfogen.kit.files import write_file
     from transfogen.planning.profile import load_profile
     from transfogen.templating.resources import profile_path
     from transfogen.templating.template import load_template
@@ -72,5 +71,7 @@ def calendar(profile: str, fmt: str, output: str | None, force: bool, template: 
     if output is None:
         click.echo(data, nl=False)  # str is encoded for the terminal; bytes go out untouched
         return
+    from transfogen.kit.files import write_file  # only to write a file (it imports tempfile)
+
     write_file(Path(output), data, force=force)
     click.echo(f"Calendrier écrit dans {output}", err=True)

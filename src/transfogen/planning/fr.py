@@ -3,8 +3,7 @@ the wording needs."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
+from datetime import date, timedelta
 
 WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTH_NAMES = (
@@ -28,8 +27,10 @@ def _day(d: date) -> str:
 
 
 def month_end(d: date) -> date:
-    """The last day of the month of `d`."""
-    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+    """The last day of the month of `d` (the day before the next month's first: the `calendar` module
+    would import `locale` on every start-up for this)."""
+    following = date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
+    return following - timedelta(days=1)
 
 
 def date_fr(d: date) -> str:

@@ -6,14 +6,13 @@ through a table precomputed from it (`HolidayTable`), because importing it is he
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 from transfogen.errors import TemplateError
-from transfogen.planning.fr import en_lettres
+from transfogen.planning.fr import en_lettres, month_end
 from transfogen.planning.model import KINDS, Election, Period
 from transfogen.records import record
 from transfogen.templating.resources import package_file
@@ -47,7 +46,7 @@ class BudgetDebate:
         if self.months_before:
             index = vote.year * 12 + vote.month - 1 - self.months_before
             year, month = index // 12, index % 12 + 1
-            return date(year, month, min(vote.day, monthrange(year, month)[1]))
+            return date(year, month, min(vote.day, month_end(date(year, month, 1)).day))
         return vote - timedelta(weeks=self.weeks_before)
 
     @property

@@ -13,15 +13,16 @@ import json
 import os
 import re
 import stat
-import tempfile
-import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from transfogen.errors import TemplateError, UnsafeTemplateError
 from transfogen.records import record
+
+if TYPE_CHECKING:
+    import zipfile
 
 MANIFEST = "transfogen.yaml"
 
@@ -207,6 +208,9 @@ def _unpack(archive: Path, zipped: zipfile.ZipFile, members: list[zipfile.ZipInf
 
 
 def _extract(archive: Path, into: Path) -> Path:
+    import zipfile  # a zip template only: not on every start-up
+    import zlib
+
     try:
         with zipfile.ZipFile(archive) as zipped:
             members = zipped.infolist()
@@ -237,6 +241,8 @@ def open_template(path: str | Path | None, *, trust: bool = False, renders: bool
     if path is None:
         yield bundled_template_dir()
         return
+    import tempfile
+
     source = Path(path)
     with tempfile.TemporaryDirectory(prefix="transfogen-gabarit-") as tmp:
         if source.is_file():
