@@ -40,7 +40,9 @@ def main() -> int:
     code = REPO / "src" / "transfogen" / precompiled.code_file()
     code.write_bytes(precompiled.build_code(compiled))
     print(f"{code.relative_to(REPO)} : {len(compiled['templates'])} entrées, {code.stat().st_size} octets")
-    return 0
+    import build_parsed_yaml  # the bundled files' YAML, parsed ahead of time (a template changed: it too)
+
+    return build_parsed_yaml.main()
 
 
 if __name__ == "__main__":

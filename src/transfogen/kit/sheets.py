@@ -21,6 +21,7 @@ import yaml
 from transfogen.errors import SheetError
 from transfogen.kit.markup import find_raw_html, headings, split_front_matter
 from transfogen.records import record
+from transfogen.templating.parsed_yaml import load_yaml, valid_sheet_meta
 from transfogen.templating.resources import package_file
 
 KINDS = ("methode", "seance")
@@ -51,8 +52,7 @@ class Sheet:
 @cache
 def schema() -> dict:
     """The allowed values of data/sheet-schema.yaml (phases, roles, families… id -> label)."""
-    text = package_file("data/sheet-schema.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_Loader)
+    return load_yaml(package_file("data/sheet-schema.yaml").read_text(encoding="utf-8"))
 
 
 def load_sheet(path: str | Path, *, lint: bool = True) -> Sheet:
@@ -113,6 +113,9 @@ class _Checker:
 
 def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, list[SheetError]]:
     meta_text, body, body_line = split_front_matter(text)
+    known = None if lint else valid_sheet_meta(text, schema())
+    if known is not None and known["id"] == Path(path).stem:  # a bundled sheet, checked when it was stored
+        return Sheet(path, known["kind"], known["id"], known["title"], known["duration"], known, body, body_line), []
     if meta_text is None:
         return None, [
             SheetError(path, None, "la fiche doit commencer par un en-tête YAML entre deux lignes « --- »", 1)

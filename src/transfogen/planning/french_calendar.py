@@ -15,6 +15,7 @@ from transfogen.errors import TemplateError
 from transfogen.planning.fr import en_lettres, month_end
 from transfogen.planning.model import KINDS, Election, Period
 from transfogen.records import record
+from transfogen.templating.parsed_yaml import load_yaml
 from transfogen.templating.resources import package_file
 
 
@@ -240,7 +241,7 @@ def load_calendar_facts() -> CalendarFacts:
 
     resource = package_file("data/calendar.yaml")
     try:
-        data = yaml.load(resource.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = load_yaml(resource.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise TemplateError(f"YAML illisible : {error}", path=str(resource)) from None
     return parse_calendar_facts(data, str(resource))

@@ -12,8 +12,7 @@ import re
 import unicodedata
 from functools import cache
 
-import yaml
-
+from transfogen.templating.parsed_yaml import load_yaml
 from transfogen.templating.resources import package_file
 
 _VOWELS = set("aeiouyh")
@@ -24,7 +23,7 @@ _ARTICLE = re.compile(r"^(le|la|les|des) (?=\S)|^(l['’])(?=\S)", re.IGNORECASE
 @cache
 def _words() -> dict[str, str]:
     text = package_file("data/articles.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     return {word: gender for gender in ("feminine", "masculine") for word in data[gender]}
 
 

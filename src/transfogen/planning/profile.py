@@ -41,6 +41,7 @@ from transfogen.planning.model import (
     Team,
 )
 from transfogen.records import record
+from transfogen.templating.parsed_yaml import load_yaml
 from transfogen.templating.resources import package_file
 
 KIND_LABELS: dict[str, str] = {
@@ -231,7 +232,7 @@ def department_name(code: str) -> str:
 def departments() -> dict[str, Department]:
     """The bundled department table (data/departments.yaml), by INSEE code."""
     text = package_file("data/departments.yaml").read_text("utf-8")
-    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["departments"]
+    rows = load_yaml(text)["departments"]
     return {
         row["code"]: Department(
             row["code"], row["name"], row["academy"], None if row["zone"] == "none" else row["zone"]

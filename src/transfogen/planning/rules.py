@@ -11,6 +11,7 @@ from typing import Any
 from transfogen.errors import TemplateError
 from transfogen.planning.model import WEEKDAYS
 from transfogen.records import record
+from transfogen.templating.parsed_yaml import load_yaml
 
 # The planner places sessions by these phase ids; a template may rename them, not remove them.
 PHASE_IDS = ("preparation", "lancement", "cas-pratiques", "prefiguration", "cloture")
@@ -517,7 +518,7 @@ def load_rules(template_dir: str | Path) -> ProgrammeRules:
     except OSError as error:
         raise TemplateError(f"fichier illisible : {error.strerror}", path=path) from None
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C parser: 7× faster
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise TemplateError(

@@ -19,6 +19,7 @@ import yaml
 from transfogen.errors import TemplateError
 from transfogen.planning.rules import ProgrammeRules
 from transfogen.records import record
+from transfogen.templating.parsed_yaml import load_yaml
 
 if TYPE_CHECKING:
     from transfogen.kit.sheets import Sheet
@@ -171,7 +172,7 @@ class Template:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TemplateError("fichier introuvable", path=path) from None
     except yaml.YAMLError as error:
