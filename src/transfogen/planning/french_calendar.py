@@ -249,7 +249,7 @@ def load_calendar_facts() -> CalendarFacts:
 
 class HolidayTable:
     """The holidays of one subdivision or school zone, answering like a `holidays` object (`get`,
-    iteration): from the table precomputed from that library (data/jours-feries.json.xz, rebuilt by
+    iteration): from the table precomputed from that library (data/jours-feries.tsv, rebuilt by
     scripts/build_holiday_tables.py) for the years it covers, from the library itself for the others.
     The library imports every country (65–80 ms), so a usual run never imports it."""
 
@@ -276,11 +276,23 @@ class HolidayTable:
 
 @cache
 def _holiday_data() -> dict:
+    """The table's first line (source, years) and its other lines by (part, key), not decoded: a plan
+    asks for one subdivision's public holidays and one zone's school holidays."""
     import json
-    import lzma
 
-    raw = package_file("data/jours-feries.json.xz").read_bytes()
-    return json.loads(lzma.decompress(raw))
+    first, *lines = package_file("data/jours-feries.tsv").read_text(encoding="utf-8").splitlines()
+    rows = {}
+    for line in lines:
+        part, key, text = line.split("\t", 2)
+        rows[part, key] = text
+    return {**json.loads(first), "rows": rows}
+
+
+def _rows(part: str, key: str) -> list | None:
+    import json
+
+    text = _holiday_data()["rows"].get((part, key))
+    return None if text is None else json.loads(text)
 
 
 # Shared per subdivision and zone: a planner run, or a test suite, asks the same years again and again.
@@ -291,12 +303,11 @@ def _public_holidays(subdivision: str | None) -> HolidayTable:
 
         return holidays.country_holidays("FR", subdiv=subdivision, language="fr")
 
-    data = _holiday_data()
-    rows = data["public"].get(subdivision or "")
+    rows = _rows("public", subdivision or "")
     if rows is None:  # a subdivision the table was not built for
         return HolidayTable({}, (1, 0), library)
     days = {date.fromisoformat(day): name for day, name in rows}
-    return HolidayTable(days, tuple(data["years"]), library)
+    return HolidayTable(days, tuple(_holiday_data()["years"]), library)
 
 
 @cache
@@ -306,14 +317,12 @@ def _school_holidays(zone: str) -> HolidayTable:
 
         return holidays.country_holidays("FR", subdiv=f"Zone {zone}", categories=("school",), language="fr")
 
-    data = _holiday_data()
+    runs = _rows("school", zone)
     days: dict[date, str] = {}
-    for first, last, name in data["school"].get(zone, ()):
-        day, end = date.fromisoformat(first), date.fromisoformat(last)
-        while day <= end:
-            days[day] = name
-            day += timedelta(days=1)
-    years = tuple(data["years"]) if zone in data["school"] else (1, 0)
+    for first, last, name in runs or ():
+        for ordinal in range(date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal() + 1):
+            days[date.fromordinal(ordinal)] = name
+    years = tuple(_holiday_data()["years"]) if runs is not None else (1, 0)
     return HolidayTable(days, years, library)
 
 
