@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from transfogen.planning.fr import date_fr, mois_fr, nombre_fr
 from transfogen.planning.model import Programme
+from transfogen.templating.parsed_yaml import load_yaml
+from transfogen.templating.resources import package_file
 
 CALL_REVIEW = timedelta(weeks=1)  # between the call's closing and the group's composition
 CALL_MINIMUM = timedelta(weeks=3)  # an internal call stays open at least this long
@@ -26,8 +25,7 @@ MIDTERM_PREPARATION = timedelta(weeks=2)  # questionnaires and indicators gather
 @cache
 def reference() -> dict:
     """data/documents.yaml: thresholds, planning assumptions, retention periods."""
-    text = resources.files("transfogen").joinpath("data/documents.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(package_file("data/documents.yaml").read_text(encoding="utf-8"))
 
 
 def euros(amount: float) -> str:

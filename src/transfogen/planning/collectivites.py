@@ -7,15 +7,14 @@ and picks the entry of a collectivity.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
-import yaml
+from transfogen.templating.parsed_yaml import load_yaml
+from transfogen.templating.resources import package_file
 
 
 @functools.cache
 def _data() -> dict:
-    text = (resources.files("transfogen") / "data" / "collectivites.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(package_file("data/collectivites.yaml").read_text("utf-8"))
 
 
 def governance(kind: str, department: str) -> dict:
