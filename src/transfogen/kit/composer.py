@@ -8,7 +8,7 @@ The wording lives in the template (`seances/seance.md`, `seances/progression.yam
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from itertools import combinations
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from transfogen.errors import TemplateError
 from transfogen.planning.fr import heure
 from transfogen.planning.model import Programme, Session
+from transfogen.records import record
 from transfogen.templating.template import SessionPattern, Template
 
 # Without an order in journee.yaml: the restitution comes first, then the committee decides on it, and
@@ -23,7 +24,7 @@ from transfogen.templating.template import SessionPattern, Template
 _RITUAL_ORDER = ("restitution", "comite-pilotage", "cloture")
 
 
-@dataclass(frozen=True)
+@record
 class AgendaItem:
     start: str  # "09:30"
     end: str
@@ -35,7 +36,7 @@ class AgendaItem:
     part: str = ""  # "" | "debut" | "suite": a method the block's break cuts in two
 
 
-@dataclass(frozen=True)
+@record
 class AgendaDay:
     day: date
     items: tuple[AgendaItem, ...]
@@ -46,7 +47,7 @@ class AgendaDay:
         return sum(item.minutes for item in self.items if item.kind != "pause")
 
 
-@dataclass(frozen=True)
+@record
 class ComposedSession:
     session: Session
     pattern: SessionPattern  # the stage's pattern as this progression level runs it
@@ -248,7 +249,7 @@ def _first_holders(source: Sequence[tuple[str, ...]], methods: Sequence[str]) ->
     return list(dict.fromkeys(i for i in holders if i is not None))
 
 
-@dataclass(frozen=True)
+@record
 class _Layout:
     blocks: list[tuple[str, ...]]
     rituals: tuple[str, ...]  # the rituals that kept their block

@@ -8,11 +8,11 @@ patterns. Screen-reader users get the same content in the month-by-month table t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
 from transfogen.planning.fr import MONTH_NAMES, month_end
+from transfogen.records import record
 
 WIDTH = 840  # viewBox units; the SVG scales to the width of its container
 LEFT = 128  # row labels live left of this
@@ -104,7 +104,7 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 11, 
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{bold}>{escape(text)}</text>'
 
 
-@dataclass(frozen=True)
+@record
 class _Scale:
     """Days to x coordinates: the programme's span over the drawing's width."""
 
