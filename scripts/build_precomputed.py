@@ -8,6 +8,8 @@ project's oldest). Rerun it after changing a bundled template (`templates/transf
 `templating/precompiled.py` or the version of Jinja: `tests/test_precomputed.py` fails until then.
 Nothing stale is ever used: each entry is found by the SHA-256 of exactly what it was made from, and each
 file records the versions that made it.
+It then runs scripts/build_parsed_yaml.py: the bundled files' YAML, parsed ahead of time
+(`tests/test_parsed_yaml.py` fails while that is stale).
 """
 
 from __future__ import annotations
