@@ -174,6 +174,9 @@ def _summer_break(profile: Profile, rhythm: Rhythm, facts: CalendarFacts) -> tup
     return default, [], [warning]
 
 
+_SHARED_SLOTS: dict[tuple, _Slots] = {}
+
+
 class _Slots:
     """Finds each month's session slot, keeping a steady place in the month."""
 
@@ -183,6 +186,20 @@ class _Slots:
         self.check_school = self.settings.avoid_school_holidays and cal.checks_school_holidays
         self.summer = summer
         self._seen: dict[date, tuple[str, str] | None] = {}
+        self._months: dict[tuple[int, int], list[tuple[date, ...]]] = {}
+
+    @classmethod
+    def shared(cls, profile: Profile, cal: FrenchCalendar, summer: _Break | None, facts: CalendarFacts) -> _Slots:
+        """The slots of a calendar seen before in this process (the kits of a batch share their department
+        and base profile), else new ones: what a day or a month allows is then worked out once."""
+        who = profile.collectivity
+        key = (who.department, who.school_zone, profile.program, summer, id(facts))  # cal holds facts: id stays
+        found = _SHARED_SLOTS.get(key)
+        if found is None:
+            if len(_SHARED_SLOTS) >= 64:
+                _SHARED_SLOTS.clear()
+            found = _SHARED_SLOTS[key] = cls(profile, cal, summer)
+        return found
 
     def blocker(self, day: date) -> tuple[str, str] | None:
         """(kind, French label) of what forbids a session on `day`, or None when the day is free."""
@@ -215,6 +232,11 @@ class _Slots:
 
     def candidates(self, year: int, month: int) -> list[tuple[date, ...]]:
         """Every run of `session_days` free days inside one month and one ISO week."""
+        if (year, month) not in self._months:
+            self._months[year, month] = self._candidates(year, month)
+        return list(self._months[year, month])
+
+    def _candidates(self, year: int, month: int) -> list[tuple[date, ...]]:
         length = self.settings.session_days
         first = max(date(year, month, 1), self.settings.start)
         last = month_end(date(year, month, 1))
@@ -946,7 +968,7 @@ def plan(profile: Profile, rules: ProgrammeRules, facts: CalendarFacts) -> Progr
     cal = FrenchCalendar(who.department, who.school_zone, facts, settings.school_holidays)
     summer, summer_notes, warnings = _summer_break(profile, rules.rhythm, facts)
     notes += summer_notes
-    slots = _Slots(profile, cal, summer)
+    slots = _Slots.shared(profile, cal, summer, facts)
     programme_end = month_end(date(*_months(settings.start, settings.months)[-1], 1))
 
     placed, skipped, position = _place_sessions(profile, slots, rules.rhythm)
