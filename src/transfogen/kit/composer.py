@@ -594,7 +594,7 @@ _COMPOSED: dict[str, Any] = {"template": None, "sessions": {}}
 
 def compose_programme(programme: Programme, template: Template) -> list[ComposedSession]:
     """Every session of the programme in order, each knowing what the group already practised."""
-    if _COMPOSED["template"] is not template or len(_COMPOSED["sessions"]) > 4096:
+    if _COMPOSED["template"] is not template or len(_COMPOSED["sessions"]) > 1024:
         _COMPOSED.update(template=template, sessions={})
     composed_before: dict[tuple, ComposedSession] = _COMPOSED["sessions"]
     cases = len({case for s in programme.sessions for case in s.cases})
