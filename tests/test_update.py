@@ -162,6 +162,14 @@ def test_a_kit_made_before_the_zip_render_still_updates(kit, blackout_profile, l
     assert "rien à changer" in again.output
 
 
+def test_a_render_larger_than_any_kit_is_refused_unread(kit, monkeypatch):
+    from transfogen.kit import snapshot
+
+    monkeypatch.setattr(snapshot, "_LARGEST", 1000)  # the kit's render declares far more than this
+    with pytest.raises(TransfogenError, match="archive illisible"):
+        read_render(kit)
+
+
 def test_a_render_naming_a_file_outside_the_kit_is_not_followed(kit):
     state = kit / ".transfogen"
     files = read_render(kit)

@@ -26,6 +26,9 @@ from transfogen.kit.files import STATE_DIR, KitFiles
 RENDER_FILE = "rendu.zip"
 # The former formats, newest first: a tar compressed with gzip (level 1), then with xz (preset 2).
 LEGACY_RENDER_FILES = ("rendu.tar.gz", "rendu.tar.xz")
+# What the files of a render may add up to before it is refused unread: far above any kit (its templates
+# write at most 100 million characters, sandbox.Limits.output_chars), far below what would exhaust memory.
+_LARGEST = 1024 * 1024 * 1024
 
 
 def kit_files(kit: Path) -> dict[str, bytes]:
@@ -50,16 +53,24 @@ def _inside(name: str) -> bool:
 
 
 def unpack(data: bytes) -> dict[str, bytes]:
-    """The files of an archive: zip (this format), tar with gzip or xz (older kits)."""
+    """The files of an archive: zip (this format), tar with gzip or xz (older kits).
+
+    ValueError for an archive that unpacks to more than a kit can hold (a damaged or altered file)."""
     files = {}
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > _LARGEST:
+                raise ValueError("archive trop grande pour un kit")
+            for info in infos:
                 if not info.is_dir() and _inside(info.filename):
                     files[info.filename] = archive.read(info)
         return files
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-        for item in archive.getmembers():
+        items = archive.getmembers()
+        if sum(item.size for item in items) > _LARGEST:
+            raise ValueError("archive trop grande pour un kit")
+        for item in items:
             stream = archive.extractfile(item) if item.isfile() and _inside(item.name) else None
             if stream is not None:
                 files[item.name] = stream.read()
