@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/build_parsed_yaml.py
 
-Writes `src/transfogen/data/yaml-lu.json`: the value of every YAML file of the package's data and of
-the bundled templates, and the front matter of every bundled sheet that passes its checks, each under
-its exact text, with the version of PyYAML and the sheet schema they were read with. Rerun it after
+Writes `src/transfogen/data/yaml-lu.json` and `yaml-lu-gabarits.json` (the value of every YAML file of
+the package's data and of the bundled templates) and `fiches-lues.json` (the front matter of every
+bundled sheet that passes its checks), each value under its exact text, with the version of PyYAML and
+the sheet schema they were read with. Rerun it after
 changing one of these files (`scripts/build_precomputed.py` runs it too): `tests/test_parsed_yaml.py`
 fails until then.
 """
@@ -29,12 +30,14 @@ def build() -> dict[str, dict]:
 
     templates = bundled_template_dir().parent
     texts = sorted(package_file("data").glob("*.yaml")) + sorted(templates.glob("*/**/*.yaml"))
-    values, metas = {}, {}
+    values: list[dict] = [{}, {}]  # what every command reads, what making a kit reads (parsed_yaml.YAML_FILES)
+    metas = {}
     for path in texts:
         text = path.read_text(encoding="utf-8")
         encoded = parsed_yaml.encode(yaml.load(text, Loader=parsed_yaml._Loader))
         if encoded is not None:
-            values[text] = encoded
+            everyone = path.parent.name == "data" or path.name in ("transfogen.yaml", "programme.yaml")
+            values[0 if everyone else 1][text] = encoded
     for path in sorted(templates.glob("*/**/*.md")):
         text = path.read_text(encoding="utf-8-sig")
         sheet, errors = sheets._validate(text, str(path), lint=False)
@@ -42,7 +45,10 @@ def build() -> dict[str, dict]:
         if encoded is not None:
             metas[text] = encoded
     return {
-        parsed_yaml.YAML_FILE: {"pyyaml": yaml.__version__, "schema": None, "entries": values},
+        **{
+            name: {"pyyaml": yaml.__version__, "schema": None, "entries": entries}
+            for name, entries in zip(parsed_yaml.YAML_FILES, values, strict=True)
+        },
         parsed_yaml.SHEETS_FILE: {"pyyaml": yaml.__version__, "schema": sheets.schema(), "entries": metas},
     }
 

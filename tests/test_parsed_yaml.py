@@ -41,7 +41,7 @@ def test_the_stores_are_up_to_date(built):
 
 
 def test_every_bundled_yaml_file_and_sheet_is_stored(built):
-    texts = built[parsed_yaml.YAML_FILE]["entries"]
+    texts = {text for name in parsed_yaml.YAML_FILES for text in built[name]["entries"]}
     templates = bundled_template_dir().parent
     for path in [*package_file("data").glob("*.yaml"), *templates.glob("*/**/*.yaml")]:
         assert path.read_text(encoding="utf-8") in texts, path
@@ -52,7 +52,9 @@ def test_every_bundled_yaml_file_and_sheet_is_stored(built):
 
 
 def test_every_stored_value_is_what_pyyaml_reads(built):
-    for text, stored in built[parsed_yaml.YAML_FILE]["entries"].items():
+    entries = [item for name in parsed_yaml.YAML_FILES for item in built[name]["entries"].items()]
+    assert len(entries) == len(dict(entries))  # each text in one store only
+    for text, stored in entries:
         value = parsed_yaml._decode(stored)
         assert repr(value) == repr(yaml.safe_load(text))  # the pure-Python loader
         assert repr(value) == repr(yaml.load(text, Loader=parsed_yaml._Loader))

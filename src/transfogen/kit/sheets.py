@@ -19,7 +19,6 @@ from typing import Any
 import yaml
 
 from transfogen.errors import SheetError
-from transfogen.kit.markup import find_raw_html, headings, split_front_matter
 from transfogen.records import record
 from transfogen.templating.parsed_yaml import load_yaml, valid_sheet_meta
 from transfogen.templating.resources import package_file
@@ -112,6 +111,8 @@ class _Checker:
 
 
 def _validate(text: str, path: str, lint: bool = True) -> tuple[Sheet | None, list[SheetError]]:
+    from transfogen.kit.markup import split_front_matter  # here: `calendar` reads the schema, not sheets
+
     meta_text, body, body_line = split_front_matter(text)
     known = None if lint else valid_sheet_meta(text, schema())
     if known is not None and known["id"] == Path(path).stem:  # a bundled sheet, checked when it was stored
@@ -364,6 +365,8 @@ def _check_method(checker: _Checker, meta: dict, body: str, body_line: int, lint
             )
     if not lint:
         return
+    from transfogen.kit.markup import headings
+
     present = {title for level, title, _ in headings(body) if level == 2}
     for section in schema()["method_sections"]:
         if section not in present:
@@ -371,6 +374,8 @@ def _check_method(checker: _Checker, meta: dict, body: str, body_line: int, lint
 
 
 def _check_body(checker: _Checker, body: str, body_line: int) -> None:
+    from transfogen.kit.markup import find_raw_html
+
     for line, snippet in find_raw_html(body, body_line):
         if snippet.startswith("</"):  # the opening tag is already reported
             continue

@@ -1,5 +1,5 @@
 """The YAML of the files shipped with transfogen, parsed ahead of time (`data/yaml-lu.json`,
-`data/fiches-lues.json`).
+`data/yaml-lu-gabarits.json`, `data/fiches-lues.json`).
 
 A kit reads about a hundred YAML texts: its template's rules, session patterns and day frame, its
 sheets' front matter, the package's tables (departments, calendar facts, documents). PyYAML builds
@@ -25,16 +25,19 @@ import yaml
 
 from transfogen.templating.resources import package_file
 
-YAML_FILE = "data/yaml-lu.json"  # YAML files: the package's data, the bundled templates' rules and patterns
+# YAML files in two stores: what every command reads (the package's tables, the templates' manifests and
+# programme rules: `calendar` decodes only this one), then what making a kit reads (patterns, day frames…).
+YAML_FILES = ("data/yaml-lu.json", "data/yaml-lu-gabarits.json")
 SHEETS_FILE = "data/fiches-lues.json"  # the bundled sheets' front matter, only read to make a kit
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: 7× faster
 
 
 def load_yaml(text: str) -> Any:
     """What `yaml.safe_load(text)` gives (raising the same `yaml.YAMLError`): a new value at each call."""
-    stored = _store(YAML_FILE)["entries"].get(text)
-    if stored is not None:
-        return _decode(stored)
+    for name in YAML_FILES:
+        stored = _store(name)["entries"].get(text)
+        if stored is not None:
+            return _decode(stored)
     return yaml.load(text, Loader=_Loader)
 
 
