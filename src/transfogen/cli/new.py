@@ -299,8 +299,6 @@ def new(
     from pathlib import Path
 
     from transfogen.errors import TransfogenError
-    from transfogen.kit.build import generate_kit
-    from transfogen.planning.profile import load_profile
     from transfogen.templating.resources import profile_path
     from transfogen.templating.template_source import resolve_template
 
@@ -308,20 +306,7 @@ def new(
     if profile is not None:
         if start_from is not None:
             raise TransfogenError("--depuis : sans objet quand un PROFIL est donné (il sert à poser les questions)")
-        loaded = load_profile(profile_path(profile))
-        _print_profile_warnings(loaded)
-        warnings: list[str] = []
-        kit = generate_kit(
-            loaded,
-            output,
-            template_dir=template_dir,
-            force=force,
-            trust=trust,
-            on_backup=_said_aside,
-            on_warning=warnings.append,
-        )
-        click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
-        _print_warnings(warnings)
+        _generate(profile_path(profile), output, template_dir, force, trust)
         return
 
     wizard = Wizard(_starting_profile(start_from) if start_from else None)
@@ -334,19 +319,8 @@ def new(
         raise click.Abort() from None
     target = Path(output) if output else Path(_slug(wizard))
     saved = save_answers(wizard, target)
-    warnings = []
     try:
-        loaded = load_profile(saved)
-        _print_profile_warnings(loaded)
-        kit = generate_kit(
-            loaded,
-            target,
-            template_dir=template_dir,
-            force=force,
-            trust=trust,
-            on_backup=_said_aside,
-            on_warning=warnings.append,
-        )
+        _generate(saved, target, template_dir, force, trust)
     except TransfogenError:
         click.echo(
             f"Vos réponses sont enregistrées dans {saved} : corrigez ce fichier, puis relancez "
@@ -355,6 +329,27 @@ def new(
         )
         raise
     saved.unlink()  # the kit keeps its own copy (.transfogen/profil.yaml)
+
+
+def _generate(
+    profile: Path, output: str | Path | None, template_dir: str | Path | None, force: bool, trust: bool
+) -> None:
+    """Generate the kit of a profile file, saying where it is and what the profile and the plan warn of."""
+    from transfogen.kit.build import generate_kit
+    from transfogen.planning.profile import load_profile
+
+    loaded = load_profile(profile)
+    _print_profile_warnings(loaded)
+    warnings: list[str] = []
+    kit = generate_kit(
+        loaded,
+        output,
+        template_dir=template_dir,
+        force=force,
+        trust=trust,
+        on_backup=_said_aside,
+        on_warning=warnings.append,
+    )
     click.echo(f"Kit généré dans {kit}. Ouvrez {kit / 'index.html'} pour commencer.")
     _print_warnings(warnings)
 

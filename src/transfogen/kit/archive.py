@@ -54,6 +54,13 @@ def member(name: str, data: bytes) -> Member:
     return made
 
 
+def zip_files(files: dict[str, bytes], folder: str = "") -> bytes:
+    """A kit's files in a zip, in the order of their folders, under `folder` when one is given."""
+    prefix = f"{folder}/" if folder else ""
+    names = sorted(files, key=lambda name: name.split("/"))
+    return zip_bytes((prefix + name, member(name, files[name])) for name in names)
+
+
 def zip_bytes(entries: Iterable[tuple[str, Member]]) -> bytes:
     """A zip holding the entries in the order given."""
     parts: list[bytes] = []

@@ -189,15 +189,17 @@ def _render_items(template: Template, context: dict, programme: Programme, files
         other = next((c for c in context["cases"] if c["number"] == session.parallel_case), None)
         shared = {"nature": ""} if other else case
         key = "neutre" if other else session.case  # the method texts of a case: the same in each of its sessions
+        if key not in tailored:
+            tailored[key] = natures.tailor(methods, shared)
         body = render(
             "seances/seance.md",
             s=s,
             composed=composed,
             # Two half-groups on two cases follow the same activities: their texts take the neutral words.
-            pattern=template.natures.tailor_pattern(composed.pattern, shared) if session.stage else composed.pattern,
-            methods=tailored[key] if key in tailored else tailored.setdefault(key, natures.tailor(methods, shared)),
-            nature=template.natures.words(case) if case else {},
-            other_nature=template.natures.words(other) if other else {},
+            pattern=natures.tailor_pattern(composed.pattern, shared) if session.stage else composed.pattern,
+            methods=tailored[key],
+            nature=natures.words(case) if case else {},
+            other_nature=natures.words(other) if other else {},
             level=_level(template, composed.level),
             fixed_leads=list((template.progression or {}).get("leads") or {}),
             # What the previous session asked for, what the next one will use, and the handover homework.
@@ -224,6 +226,7 @@ def _plain_method_page(sheet: Any) -> bytes | None:
     """The kit's page of a method sheet (`kit.sheets.Sheet`) that is plain Markdown, or None for a sheet
     that is a template, rendered with each kit's data."""
     from transfogen.kit.method_document import method_markdown
+    from transfogen.templating.sandbox import has_jinja
 
     try:
         return _PLAIN_METHOD_PAGES[sheet]
@@ -232,7 +235,7 @@ def _plain_method_page(sheet: Any) -> bytes | None:
     text = Path(sheet.path).read_text(encoding="utf-8")
     # Most method sheets are plain Markdown: compiling them as templates would only cost time.
     # The kit's copy is read and printed by people: the fields laid out as text, not YAML.
-    page = None if any(marker in text for marker in ("{{", "{%", "{#")) else method_markdown(sheet).encode("utf-8")
+    page = None if has_jinja(text) else method_markdown(sheet).encode("utf-8")
     _PLAIN_METHOD_PAGES[sheet] = page
     return page
 

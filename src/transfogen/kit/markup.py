@@ -215,8 +215,6 @@ def _markdown() -> MarkdownIt:
     global _parser
     if _parser is None:
         from markdown_it import MarkdownIt
-
-        _quiet_block_rules()
         from mdit_py_plugins.anchors import anchors_plugin
         from mdit_py_plugins.front_matter import front_matter_plugin
         from mdit_py_plugins.tasklists import tasklists_plugin
@@ -229,39 +227,6 @@ def _markdown() -> MarkdownIt:
             .enable("table")
         )
     return _parser
-
-
-class _NoDebugLog:
-    """Stands in for the loggers of markdown-it-py's block rules, which call `LOGGER.debug` for every
-    line each rule tries, debug logging on or off: about 5 % of the time a kit's Markdown takes."""
-
-    @staticmethod
-    def debug(*args: object, **kwargs: object) -> None:
-        return None
-
-
-_BLOCK_RULES_THAT_LOG: tuple[str, ...] = (
-    "blockquote",
-    "code",
-    "fence",
-    "heading",
-    "hr",
-    "html_block",
-    "lheading",
-    "list",
-    "paragraph",
-    "reference",
-)
-
-
-def _quiet_block_rules() -> None:
-    import importlib
-    import logging
-
-    for name in _BLOCK_RULES_THAT_LOG:
-        module = importlib.import_module(f"markdown_it.rules_block.{name}")
-        if isinstance(getattr(module, "LOGGER", None), logging.Logger):  # another version may log otherwise
-            module.LOGGER = _NoDebugLog()  # type: ignore[attr-defined]
 
 
 def parse_markdown(text: str) -> list:

@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 
 from transfogen.errors import TransfogenError
-from transfogen.kit.archive import member, zip_bytes
+from transfogen.kit.archive import zip_files
 from transfogen.kit.files import STATE_DIR, KitFiles
 
 RENDER_FILE = "rendu.zip"
@@ -43,7 +43,7 @@ def kit_files(kit: Path) -> dict[str, bytes]:
 
 
 def pack(files: dict[str, bytes]) -> bytes:
-    return zip_bytes((name, member(name, files[name])) for name in sorted(files, key=lambda name: name.split("/")))
+    return zip_files(files)
 
 
 def _inside(name: str) -> bool:

@@ -362,10 +362,9 @@ def write_zip(files: dict[str, bytes], path: Path, folder: str) -> None:
     Each file is deflated (level 1) once: the kit's previous render (`.transfogen/rendu.zip`) holds the same
     deflated bytes, made already, and is itself stored as it is.
     """
-    from transfogen.kit.archive import member, zip_bytes
+    from transfogen.kit.archive import zip_files
 
-    names = sorted(files, key=lambda name: name.split("/"))
-    path.write_bytes(zip_bytes((f"{folder}/{name}", member(name, files[name])) for name in names))
+    path.write_bytes(zip_files(files, folder))
 
 
 def plan_jobs(base: Node, rows: list[Row], settings: Settings) -> tuple[list[Job], list[Outcome]]:
