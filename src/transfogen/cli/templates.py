@@ -101,10 +101,10 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
     Exemple :
       transfogen templates new-sheet balade-urbaine -o templates/transfo/methodes/balade-urbaine.md
     """
-    from importlib import resources
     from pathlib import Path
 
     from transfogen.kit.sheets import ID_PATTERN, schema
+    from transfogen.templating.resources import package_file
 
     if not ID_PATTERN.match(sheet_id):
         raise TransfogenError(
@@ -117,7 +117,7 @@ def new_sheet(sheet_id: str, title: str, family: str, output: str | None, force:
         )
     if target.exists() and not force:
         raise OutputExistsError(f"{target} existe déjà : ajoutez --force pour le remplacer")
-    text = resources.files("transfogen").joinpath("data/fiche-methode.md").read_text(encoding="utf-8")
+    text = package_file("data/fiche-methode.md").read_text(encoding="utf-8")
     if family and family not in schema()["families"]:
         raise TransfogenError(
             f"--family : famille inconnue « {family} » ; valeurs possibles : {', '.join(schema()['families'])}"

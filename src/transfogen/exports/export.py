@@ -23,7 +23,6 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
 
 from transfogen.errors import TransfogenError
 from transfogen.kit.files import CONTEXT_FILE, STATE_DIR, refuse_existing, write_file
+from transfogen.templating.resources import package_file
 
 DOCX_FOLDERS = ("seances", "methodes", "roles", "documents")  # what gets one .docx each
 _FIRST_H1 = re.compile(r"\A\s*# (.+)\n")
@@ -260,7 +260,7 @@ def kit_fetcher(kit: Path):
     from urllib.parse import urlsplit
     from urllib.request import url2pathname
 
-    roots = (kit.resolve(), Path(str(resources.files("transfogen"))).resolve())
+    roots = (kit.resolve(), package_file(".").resolve())
 
     def allowed(url: str) -> bool:
         parts = urlsplit(url)
@@ -293,7 +293,7 @@ def kit_fetcher(kit: Path):
 
 
 def print_stylesheet() -> str:
-    return resources.files("transfogen").joinpath("data/site/print.css").read_text(encoding="utf-8")
+    return package_file("data/site/print.css").read_text(encoding="utf-8")
 
 
 def booklet_html(info: KitInfo, parts: list[Chapter], cover: bool) -> str:

@@ -78,13 +78,6 @@ def markdown_context(value: Any, key: str = "") -> Any:
     a case title, a site) renders as the same characters and never as an image, a link or a heading.
 
     `build_context` keeps the raw values for the outputs that are not Markdown (HTML, ICS, JSON)."""
-    kind = type(value)
-    if kind is str:
-        return value if key in VERBATIM_KEYS else _escaped(value)
-    if kind is dict:
-        return {name: markdown_context(item, name) for name, item in value.items()}
-    if kind is list or kind is tuple:
-        return [markdown_context(item, key) for item in value]
     if isinstance(value, str):
         return value if key in VERBATIM_KEYS else _escaped(str(value))
     if isinstance(value, dict):

@@ -9,18 +9,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from html import escape
-from importlib import resources
 
 from transfogen.kit.markup import render_inline, render_markdown
 from transfogen.kit.sheets import Sheet, schema
 from transfogen.planning.fr import duree as minutes_fr
 from transfogen.planning.fr import jours_fr as dates_fr
 from transfogen.planning.names import name_forms
+from transfogen.templating.resources import package_file
 
 
 def stylesheet() -> str:
     """The kit's one stylesheet (data/site/style.css), for inlining or copying into a site."""
-    return resources.files("transfogen").joinpath("data/site/style.css").read_text(encoding="utf-8")
+    return package_file("data/site/style.css").read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=64)  # every page of a kit names its collectivity in the footer

@@ -137,7 +137,7 @@ def _with_downloads(body: str, source: str, page: str, downloads: dict[str, list
     if not found:
         return body
     links = " ; ".join(
-        f'<a href="{_relative("../" + posixpath.join(folder, name), page)}">{name}</a> '
+        f'<a href="{_relative("../" + posixpath.join(folder, name), posixpath.dirname(page))}">{name}</a> '
         f"({DOWNLOADS[posixpath.splitext(name)[1]]})"
         for name in found
     )
@@ -169,12 +169,8 @@ def title_and_body(text: str, fallback: str) -> tuple[str, str]:
     return fallback, text
 
 
-def _relative(target: str, page: str) -> str:
-    return _relative_from(target, posixpath.dirname(page))
-
-
 @functools.lru_cache(maxsize=4096)
-def _relative_from(target: str, folder: str) -> str:
+def _relative(target: str, folder: str) -> str:
     # Paths inside the kit, placed under an absolute root: relpath then never asks for the working folder.
     return posixpath.relpath(f"{_ROOT}/{target}", posixpath.join(_ROOT, folder))
 
@@ -218,9 +214,7 @@ def build_site(files: KitFiles, context: dict) -> None:
     for folder, title in INDEX_TITLES.items():
         entries = sorted((path, t) for path, (t, _) in pages.items() if path.startswith(folder + "/"))
         if entries:
-            items = "\n".join(
-                f'<li><a href="{_relative(path, folder + "/index.html")}">{escape(t)}</a></li>' for path, t in entries
-            )
+            items = "\n".join(f'<li><a href="{_relative(path, folder)}">{escape(t)}</a></li>' for path, t in entries)
             pages[f"{folder}/index.html"] = (title, f'<ul class="sommaire">\n{items}\n</ul>')
 
     supports = _supports_index(made)
@@ -232,16 +226,16 @@ def build_site(files: KitFiles, context: dict) -> None:
     for path, (title, body) in sorted(pages.items()):
         folder = posixpath.dirname(path)
         if folder not in navs:
-            navs[folder] = [(_relative_from(target, folder), label) for target, label in sections]
+            navs[folder] = [(_relative(target, folder), label) for target, label in sections]
         section = _section_of(path, [target for target, _ in sections])
-        current = _relative_from(section, folder) if section else None
+        current = _relative(section, folder) if section else None
         html = page(
             title,
             body,
             nav=navs[folder],
             current=current,
-            css_href=_relative_from(CSS_NAME, folder),
-            home_href=_relative_from("index.html", folder),
+            css_href=_relative(CSS_NAME, folder),
+            home_href=_relative("index.html", folder),
             collectivity=name,
         )
         files.write(f"{SITE_DIR}/{path}", html)

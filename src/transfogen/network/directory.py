@@ -15,10 +15,10 @@ import lzma
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
 
 from transfogen.errors import TransfogenError
 from transfogen.planning.profile import slugify
+from transfogen.templating.resources import package_file
 
 # EPCI legal types, as the source spells them, and the profile kind each one maps to.
 _EPCI_KINDS = {"CC": "intercommunalite", "CA": "intercommunalite", "CU": "intercommunalite"}
@@ -249,7 +249,7 @@ def commune_department(code: str) -> str:
 @functools.cache
 def directory() -> Directory:
     """The packaged list, read on first use."""
-    raw = (resources.files("transfogen") / "data" / "collectivites.json.xz").read_bytes()
+    raw = package_file("data/collectivites.json.xz").read_bytes()
     return Directory(json.loads(lzma.decompress(raw)))
 
 
@@ -291,7 +291,7 @@ def check_served(entry: Collectivity) -> None:
 def _team_sizes() -> tuple[tuple[int | None, int, int], ...]:
     import yaml
 
-    text = (resources.files("transfogen") / "data" / "equipe-suggeree.yaml").read_text("utf-8")
+    text = package_file("data/equipe-suggeree.yaml").read_text("utf-8")
     return tuple((row.get("jusqu_a"), row["residents"], row["ambassadors"]) for row in yaml.safe_load(text)["tailles"])
 
 
